@@ -1,0 +1,25 @@
+/**
+ * The Meshlens command line: `npm run meshlens -- <command>`. Runs the same engine and storage as
+ * the server; without DATABASE_URL it uses (or starts) the embedded PostgreSQL.
+ */
+import { Command } from "commander";
+import { AppError } from "@/lib/domain/errors";
+import { importCommand } from "./import";
+import { listCommand } from "./list";
+
+const program = new Command()
+  .name("meshlens")
+  .description("See and prove how the services of a Kubernetes + Istio cluster talk, and whether that is safe.")
+  .showHelpAfterError()
+  .configureOutput({ outputError: (text, write) => write(text) });
+
+program.addCommand(importCommand());
+program.addCommand(listCommand());
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  const message = error instanceof AppError || error instanceof Error ? error.message : String(error);
+  console.error(`meshlens: ${message}`);
+  process.exitCode = error instanceof AppError && error.code !== "internal" ? 2 : 1;
+}

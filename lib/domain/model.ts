@@ -1,0 +1,208 @@
+/**
+ * What a Meshlens snapshot holds: the cluster's topology, its policies (verbatim), observed
+ * traffic and what the analysis concluded. Pure data: no I/O, no framework imports.
+ *
+ * Identities are written everywhere as `namespace/name[Kind]` (see {@link workloadId}).
+ */
+
+/** The kinds of workload Meshlens groups pods into. */
+export const WORKLOAD_KINDS = [
+  "Deployment",
+  "StatefulSet",
+  "DaemonSet",
+  "ReplicaSet",
+  "ReplicationController",
+  "Job",
+  "CronJob",
+  "Pod",
+] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+/** The policy kinds a snapshot keeps verbatim for the engine and the audit trail. */
+export const POLICY_KINDS = [
+  "NetworkPolicy",
+  "AuthorizationPolicy",
+  "PeerAuthentication",
+  "RequestAuthentication",
+  "DestinationRule",
+  "Sidecar",
+  "ServiceEntry",
+] as const;
+export type PolicyKind = (typeof POLICY_KINDS)[number];
+
+export type Protocol = "TCP" | "UDP" | "SCTP";
+export type Labels = Record<string, string>;
+
+/** How a snapshot was captured. Never holds credentials. */
+export type CaptureSource =
+  | { kind: "upload"; files: string[] }
+  | { kind: "live"; context?: string; server?: string };
+
+export interface TimeWindow {
+  start: string; // ISO 8601
+  end: string; // ISO 8601
+}
+
+export interface Namespace {
+  name: string;
+  labels: Labels;
+  /** False when the namespace was only referenced by objects, not present in the input. */
+  declared: boolean;
+}
+
+export interface ContainerPort {
+  container: string;
+  name?: string;
+  port: number;
+  protocol: Protocol;
+}
+
+/** Whether an Istio sidecar runs (or will run) beside the workload's pods, and why. */
+export interface SidecarState {
+  injected: boolean;
+  reason: string;
+}
+
+export interface Workload {
+  /** `namespace/name[Kind]` */
+  id: string;
+  namespace: string;
+  name: string;
+  kind: WorkloadKind;
+  /** Labels of the workload's pods (the pod template's, or those all its pods share). */
+  labels: Labels;
+  serviceAccount: string;
+  ports: ContainerPort[];
+  sidecar: SidecarState;
+  /** Pods of this workload found in the input (0 when only the controller was given). */
+  pods: number;
+  hostNetwork: boolean;
+}
+
+export interface ServicePort {
+  name?: string;
+  port: number;
+  targetPort: number | string;
+  protocol: Protocol;
+}
+
+export interface Service {
+  /** `namespace/name[Service]` */
+  id: string;
+  namespace: string;
+  name: string;
+  type: string;
+  /** null: no selector (endpoints managed by hand, or ExternalName). */
+  selector: Labels | null;
+  ports: ServicePort[];
+  externalName?: string;
+}
+
+export interface Policy {
+  /** `namespace/name[Kind]` */
+  id: string;
+  kind: PolicyKind;
+  apiVersion: string;
+  namespace: string;
+  name: string;
+  /** The object exactly as it was read, for the audit trail and the engine. */
+  object: Record<string, unknown>;
+}
+
+/** A peer of observed traffic: a workload of the snapshot, or something outside it. */
+export type TrafficPeer =
+  | { kind: "workload"; id: string }
+  | { kind: "external"; host: string }
+  | { kind: "unknown" };
+
+export interface TrafficEdge {
+  source: TrafficPeer;
+  destination: TrafficPeer;
+  protocol: string;
+  requests: number;
+  bytes: number;
+  /** Share (0..1) of the traffic that was mTLS, per the destination's report; null if unknown. */
+  mtlsShare: number | null;
+}
+
+export type Severity = "critical" | "high" | "medium" | "low" | "info";
+
+export interface Finding {
+  kind: string;
+  severity: Severity;
+  title: string;
+  subjects: string[];
+  evidence: Record<string, unknown>;
+  remediation?: string;
+}
+
+/** Something that could not be read, so the analysis may be incomplete there. */
+export interface CoverageGap {
+  resource: string;
+  namespace?: string;
+  reason: string;
+}
+
+/** A non-fatal remark from ingestion (e.g. an unknown kind that was skipped). */
+export interface IngestWarning {
+  file: string;
+  document: number;
+  message: string;
+}
+
+/** Istio mesh-wide settings that change what policies mean (from the `istio` ConfigMap). */
+export interface MeshConfig {
+  /** Where the mesh config was read from, e.g. `istio-system/istio[ConfigMap]`; null = defaults. */
+  source: string | null;
+  /** Policies in this namespace apply mesh-wide. Istio's default: `istio-system`. */
+  rootNamespace: string;
+  /** ALLOW_ANY (Istio's default) lets sidecars reach unregistered hosts; REGISTRY_ONLY blocks them. */
+  outboundTrafficPolicy: "ALLOW_ANY" | "REGISTRY_ONLY";
+}
+
+export interface Snapshot {
+  schemaVersion: 1;
+  name: string;
+  cluster: string;
+  capturedAt: string; // ISO 8601
+  source: CaptureSource;
+  telemetryWindow: TimeWindow | null;
+  namespaces: Namespace[];
+  workloads: Workload[];
+  services: Service[];
+  policies: Policy[];
+  meshConfig: MeshConfig;
+  edges: TrafficEdge[];
+  findings: Finding[];
+  coverageGaps: CoverageGap[];
+  warnings: IngestWarning[];
+}
+
+/** The identity of a namespaced object as Meshlens writes it everywhere: `namespace/name[Kind]`. */
+export function objectId(namespace: string, name: string, kind: string): string {
+  return `${namespace}/${name}[${kind}]`;
+}
+
+export const workloadId = (w: Pick<Workload, "namespace" | "name" | "kind">) =>
+  objectId(w.namespace, w.name, w.kind);
+
+/** The figures shown for a snapshot in lists. */
+export interface SnapshotCounts {
+  namespaces: number;
+  workloads: number;
+  services: number;
+  policies: number;
+  edges: number;
+  findings: number;
+}
+
+export function countSnapshot(s: Snapshot): SnapshotCounts {
+  return {
+    namespaces: s.namespaces.length,
+    workloads: s.workloads.length,
+    services: s.services.length,
+    policies: s.policies.length,
+    edges: s.edges.length,
+    findings: s.findings.length,
+  };
+}

@@ -1,0 +1,133 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { AppError } from "@/lib/domain/errors";
+import { countSnapshot, type Snapshot } from "@/lib/domain/model";
+import { db } from "@/lib/server/db/client";
+import type { Snapshot as SnapshotRow } from "@/lib/server/db/generated/client";
+import { contentHash } from "./content-hash";
+
+/** What lists and headers show about a snapshot, without its (possibly large) document. */
+export interface SnapshotSummary {
+  id: string;
+  name: string;
+  cluster: string;
+  capturedAt: string;
+  createdAt: string;
+  source: string;
+  contentHash: string;
+  counts: {
+    namespaces: number;
+    workloads: number;
+    services: number;
+    policies: number;
+    edges: number;
+    findings: number;
+    warnings: number;
+  };
+}
+
+export interface SnapshotPage {
+  items: SnapshotSummary[];
+  /** Pass back as `cursor` for the next (older) page; null on the last page. */
+  nextCursor: string | null;
+}
+
+/** 128 random bits, base64url: opaque and unguessable. */
+export const newSnapshotId = () => randomBytes(16).toString("base64url");
+
+/** Snapshot ids are 22 base64url characters; anything else cannot exist. */
+export const isSnapshotId = (id: string) => /^[A-Za-z0-9_-]{22}$/.test(id);
+
+/** Stores a snapshot in one transaction: either both rows are written or nothing is. */
+export async function createSnapshot(snapshot: Snapshot): Promise<SnapshotSummary> {
+  const id = newSnapshotId();
+  const counts = countSnapshot(snapshot);
+  const row = {
+    id,
+    name: snapshot.name,
+    cluster: snapshot.cluster,
+    capturedAt: new Date(snapshot.capturedAt),
+    sourceKind: snapshot.source.kind,
+    contentHash: contentHash(snapshot),
+    namespaceCount: counts.namespaces,
+    workloadCount: counts.workloads,
+    serviceCount: counts.services,
+    policyCount: counts.policies,
+    edgeCount: counts.edges,
+    findingCount: counts.findings,
+    warningCount: snapshot.warnings.length,
+  };
+  const [created] = await db().$transaction([
+    db().snapshot.create({ data: row }),
+    db().snapshotContent.create({ data: { snapshotId: id, document: snapshot as object } }),
+  ]);
+  return toSummary(created);
+}
+
+export async function listSnapshots(options: { limit: number; cursor?: string }): Promise<SnapshotPage> {
+  const after = options.cursor ? decodeCursor(options.cursor) : undefined;
+  const rows = await db().snapshot.findMany({
+    where: after
+      ? { OR: [{ createdAt: { lt: after.createdAt } }, { createdAt: after.createdAt, id: { lt: after.id } }] }
+      : undefined,
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: options.limit + 1,
+  });
+  const items = rows.slice(0, options.limit).map(toSummary);
+  const last = rows.length > options.limit ? rows[options.limit - 1] : undefined;
+  return { items, nextCursor: last ? encodeCursor(last) : null };
+}
+
+export async function getSnapshotSummary(id: string): Promise<SnapshotSummary> {
+  const row = isSnapshotId(id) ? await db().snapshot.findUnique({ where: { id } }) : null;
+  if (!row) throw notFound(id);
+  return toSummary(row);
+}
+
+/** The stored document with its summary. */
+export async function getSnapshot(id: string): Promise<{ summary: SnapshotSummary; snapshot: Snapshot }> {
+  const row = isSnapshotId(id)
+    ? await db().snapshot.findUnique({ where: { id }, include: { content: true } })
+    : null;
+  if (!row?.content) throw notFound(id);
+  return { summary: toSummary(row), snapshot: row.content.document as unknown as Snapshot };
+}
+
+export async function deleteSnapshot(id: string): Promise<void> {
+  const { count } = isSnapshotId(id) ? await db().snapshot.deleteMany({ where: { id } }) : { count: 0 };
+  if (count === 0) throw notFound(id);
+}
+
+const notFound = (id: string) => new AppError("not_found", `No snapshot with id ${JSON.stringify(id)}.`);
+
+function toSummary(row: SnapshotRow): SnapshotSummary {
+  return {
+    id: row.id,
+    name: row.name,
+    cluster: row.cluster,
+    capturedAt: row.capturedAt.toISOString(),
+    createdAt: row.createdAt.toISOString(),
+    source: row.sourceKind,
+    contentHash: row.contentHash,
+    counts: {
+      namespaces: row.namespaceCount,
+      workloads: row.workloadCount,
+      services: row.serviceCount,
+      policies: row.policyCount,
+      edges: row.edgeCount,
+      findings: row.findingCount,
+      warnings: row.warningCount,
+    },
+  };
+}
+
+function encodeCursor(row: SnapshotRow): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
+  const createdAt = new Date(at ?? "");
+  if (!id || Number.isNaN(createdAt.getTime())) throw new AppError("bad_request", "Invalid cursor: pass back the nextCursor of a previous page.");
+  return { createdAt, id };
+}

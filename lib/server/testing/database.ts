@@ -1,0 +1,12 @@
+/** For integration tests: connect to the test database and empty it between tests. */
+import { inject } from "vitest";
+import { connectDb, db } from "../db/client";
+
+export function useTestDatabase() {
+  connectDb(inject("databaseUrl"));
+  return db();
+}
+
+export async function emptyDatabase(): Promise<void> {
+  await db().$executeRawUnsafe('TRUNCATE "Snapshot", "SnapshotContent"');
+}
