@@ -23,7 +23,9 @@ let cached: Env | undefined;
 
 export function env(): Env {
   if (!cached) {
-    const parsed = EnvSchema.safeParse(process.env);
+    // An empty variable means "not set" (e.g. `DATABASE_URL= npm start`).
+    const given = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== ""));
+    const parsed = EnvSchema.safeParse(given);
     if (!parsed.success) {
       const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
       throw new Error(`Invalid environment: ${problems.join("; ")}`);
