@@ -1,0 +1,87 @@
+/**
+ * The browser's view of the API: one query-option factory per resource, so a query key is
+ * written once and shared by server prefetching, hooks and invalidation.
+ */
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import type { IngestWarning, Policy } from "@/lib/domain/model";
+import type { SnapshotView } from "@/lib/domain/snapshot/view";
+// A type-only import: erased when compiled, so no server code reaches the browser. The API's
+// response types live beside the store that produces them.
+// eslint-disable-next-line import/no-restricted-paths
+import type { SnapshotPage, SnapshotSummary } from "@/lib/server/snapshots/store";
+
+export type { SnapshotPage, SnapshotSummary };
+
+/** GET /api/snapshots/{id}/view */
+export type SnapshotViewResponse = SnapshotView & { summary: SnapshotSummary };
+
+/** POST /api/snapshots */
+export interface UploadResponse {
+  snapshot: SnapshotSummary;
+  warnings: IngestWarning[];
+  url: string;
+}
+
+/** An API failure, carrying the server's own message (already written for people). */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code?: string,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** fetch for the JSON API: returns the body, or throws ApiError with the API's message. */
+export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, { ...init, headers: { accept: "application/json", ...init?.headers } });
+  } catch {
+    throw new ApiError("Could not reach the Meshlens server. Check that it is running and try again.", 0);
+  }
+  if (response.status === 204) return undefined as T;
+  const body: unknown = await response.json().catch(() => null);
+  if (!response.ok) {
+    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
+    throw new ApiError(error?.message ?? `The server answered HTTP ${response.status}.`, response.status, error?.code);
+  }
+  return body as T;
+}
+
+/** Snapshots per page of the list. */
+export const SNAPSHOTS_PAGE_SIZE = 50;
+
+/** The snapshot list, newest first, one page per "Load more". */
+export const snapshotsQuery = () =>
+  infiniteQueryOptions({
+    queryKey: ["snapshots"] as const,
+    queryFn: ({ pageParam }) => {
+      const query = new URLSearchParams({ limit: String(SNAPSHOTS_PAGE_SIZE) });
+      if (pageParam) query.set("cursor", pageParam);
+      return apiFetch<SnapshotPage>(`/api/snapshots?${query}`);
+    },
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+  });
+
+/** The rows of one snapshot's page. Snapshots never change, so the data never goes stale. */
+export const snapshotViewQuery = (id: string) =>
+  queryOptions({
+    queryKey: ["snapshots", id, "view"] as const,
+    queryFn: () => apiFetch<SnapshotViewResponse>(`/api/snapshots/${encodeURIComponent(id)}/view`),
+    staleTime: Infinity,
+  });
+
+/** One policy object, verbatim, loaded when someone asks to see it. */
+export const policyQuery = (snapshotId: string, ref: string) =>
+  queryOptions({
+    queryKey: ["snapshots", snapshotId, "policies", ref] as const,
+    queryFn: () =>
+      apiFetch<{ policy: Policy }>(
+        `/api/snapshots/${encodeURIComponent(snapshotId)}/policies?ref=${encodeURIComponent(ref)}`,
+      ),
+    staleTime: Infinity,
+  });

@@ -1,0 +1,64 @@
+/**
+ * `npm run bench`: performance figures on this machine, one per line:
+ * `name: value unit (target: ...)`. Uses a throwaway embedded PostgreSQL (or BENCH_DATABASE_URL).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { join } from "node:path";
+import { snapshotView } from "@/lib/domain/snapshot/view";
+import { connectDb, disconnectDb } from "@/lib/server/db/client";
+import { startEmbeddedPostgres } from "@/lib/server/db/embedded";
+import { migrateDatabase } from "@/lib/server/db/migrate";
+import { importManifests } from "@/lib/server/snapshots/import";
+import { getSnapshot } from "@/lib/server/snapshots/store";
+import { generateManifests } from "./bench/generate-manifests";
+
+const WORKLOADS = 5000;
+const POLICIES = 2000;
+
+function figure(name: string, value: number, unit: string, target: string) {
+  const ok = target.startsWith("<=") ? value <= Number(target.slice(2).trim().split(" ")[0]) : true;
+  console.log(`${name}: ${value.toFixed(unit === "s" ? 2 : 0)} ${unit} (target: ${target})${ok ? "" : "  MISSED"}`);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+console.log(
+  `machine: ${cpus()[0]?.model ?? "unknown cpu"}, ${cpus().length} cores, ` +
+    `${(totalmem() / 2 ** 30).toFixed(0)} GiB (${(freemem() / 2 ** 30).toFixed(0)} GiB free), node ${process.version}`,
+);
+
+const dataDir = await mkdtemp(join(tmpdir(), "meshlens-bench-"));
+const database = process.env.BENCH_DATABASE_URL
+  ? { url: process.env.BENCH_DATABASE_URL, stop: async () => {} }
+  : await startEmbeddedPostgres({ dataDir, port: 54349 });
+try {
+  await migrateDatabase(database.url);
+  connectDb(database.url);
+
+  const yaml = generateManifests({ workloads: WORKLOADS, policies: POLICIES, namespaces: 100 });
+  console.log(`input: ${WORKLOADS} workloads (Deployments + Services), ${POLICIES} policies, ${(yaml.length / 2 ** 20).toFixed(1)} MiB of YAML`);
+
+  const stores: number[] = [];
+  let id = "";
+  for (let run = 0; run < 3; run++) {
+    const t0 = performance.now();
+    const result = await importManifests([{ path: "generated.yaml", content: yaml }], { name: `bench ${run}`, cluster: "bench" });
+    stores.push((performance.now() - t0) / 1000);
+    id = result.snapshot.id;
+  }
+  figure("store-5000-workloads-2000-policies", median(stores), "s", "<= 5 s");
+
+  const loads: number[] = [];
+  for (let run = 0; run < 7; run++) {
+    const t0 = performance.now();
+    const { snapshot } = await getSnapshot(id);
+    snapshotView(snapshot);
+    loads.push((performance.now() - t0) / 1000);
+  }
+  figure("load-snapshot-page-5000-workloads", median(loads), "s", "<= 0.5 s");
+} finally {
+  await disconnectDb();
+  await database.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
