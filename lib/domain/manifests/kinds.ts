@@ -56,6 +56,11 @@ export function classify(apiVersion: string, kind: string): KindRole | undefined
   return known?.versions.includes(apiVersion) ? known.role : undefined;
 }
 
+/** The apiVersions Meshlens reads for a kind name, or undefined when it reads none. */
+export function knownVersions(kind: string): readonly string[] | undefined {
+  return Object.hasOwn(KNOWN, kind) ? KNOWN[kind]?.versions : undefined;
+}
+
 /** The workload kind an ownerReference points at, or undefined for any other owner. */
 export function controllerKindOf(apiVersion: string, kind: string): ControllerKind | undefined {
   const role = classify(apiVersion, kind);

@@ -24,12 +24,14 @@ export interface ProblemDetails {
 
 /**
  * The AppError for input Meshlens cannot read. The message says where (file, document, item,
- * line or field) so a person can find the spot without counting `---` separators.
+ * and a line for syntax errors or a field path for schema errors) so a person can find the spot
+ * without counting `---` separators. When a field path is given it is the locator the message
+ * shows; the line still goes into the details, for tools.
  */
 export function invalidManifest(at: SourceLocation, reason: string, extra: ProblemDetails = {}): AppError {
   const subject = extra.subject ? ` (${extra.subject})` : "";
   const position =
-    extra.line === undefined ? "" : `line ${extra.line}${extra.column === undefined ? "" : `, column ${extra.column}`}: `;
+    extra.line === undefined || extra.field ? "" : `line ${extra.line}${extra.column === undefined ? "" : `, column ${extra.column}`}: `;
   const field = extra.field ? `${extra.field}: ` : "";
   const details: Record<string, unknown> = { file: at.file, document: at.document };
   if (at.item !== undefined) details.item = at.item;

@@ -40,7 +40,7 @@ export function expandObjects(doc: SourceDocument): RawObject[] {
 
 function header(value: unknown, location: SourceLocation) {
   const hint = "Meshlens reads Kubernetes objects: a mapping with apiVersion and kind (e.g. kubectl get -o yaml, helm template)";
-  if (!isMapping(value)) throw invalidManifest(location, `not a Kubernetes object: found ${describe(value)}. ${hint}.`);
+  if (!isMapping(value)) throw invalidManifest(location, `not a Kubernetes object: found ${describeValue(value)}. ${hint}.`);
   for (const field of ["apiVersion", "kind"] as const) {
     const given = value[field];
     if (typeof given !== "string" || given.trim() === "") {
@@ -52,7 +52,7 @@ function header(value: unknown, location: SourceLocation) {
 }
 
 /** Names the type of a value without echoing it (it could be anything, secrets included). */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a mapping";

@@ -1,4 +1,5 @@
-import { Composer, isNode, LineCounter, Parser, type Document, type YAMLError } from "yaml";
+import jsYaml, { CORE_SCHEMA, loadAll, YAMLException, type Type } from "js-yaml";
+import { isNode, LineCounter, parseAllDocuments, type Document } from "yaml";
 import { invalidManifest, type SourceLocation } from "./location";
 import type { ManifestFile } from "./types";
 
@@ -51,58 +52,138 @@ export function* readDocuments(file: ManifestFile): Generator<SourceDocument> {
   yield* readYaml(file.path, content);
 }
 
+/**
+ * YAML is read with js-yaml, about ten times faster than the `yaml` package on big dumps (5 MiB:
+ * 0.4 s against 4.5 s here). The stream is first cut into documents the way kubectl does
+ * (k8s.io/apimachinery/pkg/util/yaml YAMLReader: a line that is `---` and nothing but space), so
+ * a syntax error names its document even though js-yaml stops at the first error. The slower
+ * `yaml` package is only used to find the line of a field when a schema error is reported.
+ */
 function* readYaml(file: string, content: string): Generator<SourceDocument> {
-  const lines = new LineCounter();
-  const parser = new Parser(lines.addNewLine);
-  // uniqueKeys: a key given twice is an error, as in kubectl's strict field validation; which
-  // copy "wins" must not be a guess when the key is a label a policy selects on.
-  // merge: `<<` merge keys, which Kubernetes' YAML 1.1 decoder (go-yaml) accepts.
-  const composer = new Composer({ uniqueKeys: true, merge: true, prettyErrors: false });
   let document = 0;
-  // The composer yields documents as the parser reaches them, so only one AST is alive at a time.
-  for (const doc of composer.compose(parser.parse(content))) {
-    document++;
-    const location = { file, document };
-    const error = doc.errors[0];
-    if (error) {
-      const { line, col } = lines.linePos(error.pos[0]);
-      throw invalidManifest(location, yamlReason(error), { line, column: col });
+  for (const chunk of splitDocuments(content)) {
+    const first = document + 1;
+    let values: unknown[];
+    try {
+      values = loadAll(chunk.text, undefined, { schema: SCHEMA, filename: file });
+    } catch (error) {
+      if (!(error instanceof YAMLException)) throw error;
+      throw invalidManifest({ file, document: first }, error.reason || error.message, {
+        line: chunk.firstLine + error.mark.line,
+        column: error.mark.column + 1,
+      });
     }
-    if (doc.contents === null) continue;
-    const value = toPlainData(doc, location);
-    if (value === null || value === undefined) continue;
-    yield { location, value, lineOf: (path) => lineOfPath(doc, lines, path) };
-  }
-}
-
-function yamlReason(error: YAMLError): string {
-  if (error.code === "RESOURCE_EXHAUSTION") return "the document is nested too deeply";
-  return error.message;
-}
-
-function toPlainData(doc: Document, location: SourceLocation): unknown {
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (error) {
-    if (error instanceof ReferenceError && /excessive alias count/i.test(error.message)) {
-      throw invalidManifest(
-        location,
-        `YAML aliases were expanded too much (more than ${MAX_ALIAS_COUNT} expansions); ` +
-          "this looks like an alias bomb (\"billion laughs\") and is refused.",
-      );
+    // A chunk that holds no document (only comments or space) still counts as one when it was
+    // opened by a `---`: that is the empty template Helm prints as `# Source: ...`.
+    if (values.length === 0 && chunk.explicit) values = [null];
+    for (const [index, raw] of values.entries()) {
+      document++;
+      const location = { file, document };
+      if (raw === null || raw === undefined) continue;
+      const value = checkAliases(raw, location);
+      checkShape(value, location);
+      const text = values.length === 1 ? chunk.text : undefined;
+      yield { location, value, lineOf: (path) => (text === undefined ? undefined : lineInText(text, path, chunk.firstLine, index)) };
     }
-    if (error instanceof ReferenceError) throw invalidManifest(location, error.message); // e.g. an undefined alias
-    if (error instanceof RangeError) throw invalidManifest(location, "the document is nested too deeply");
-    throw error;
   }
-  checkShape(value, location);
-  return value;
 }
 
 /**
- * Refuses data that later steps could not walk or store: an alias that contains itself (`&a
- * [*a]` becomes a circular structure) or nesting deeper than {@link MAX_DEPTH}.
+ * YAML 1.2 core types plus `<<` merge keys (which Kubernetes' go-yaml decoder accepts). Not
+ * js-yaml's default schema: it would turn an unquoted `2026-01-01` label value into a Date.
+ */
+// `types` is exported at run time but missing from @types/js-yaml.
+const mergeType = (jsYaml as unknown as { types: { merge: Type } }).types.merge;
+const SCHEMA = CORE_SCHEMA.extend({ implicit: [mergeType] });
+
+interface Chunk {
+  text: string;
+  /** 1-based line of the chunk's first line in the file. */
+  firstLine: number;
+  /** Whether a `---` line opened it. */
+  explicit: boolean;
+}
+
+function splitDocuments(content: string): Chunk[] {
+  const chunks: Chunk[] = [];
+  const lines = content.split("\n");
+  let current: string[] = [];
+  let firstLine = 1;
+  let explicit = false;
+  const flush = () => {
+    const text = current.join("\n");
+    if (explicit || text.trim() !== "") chunks.push({ text, firstLine, explicit });
+  };
+  lines.forEach((line, i) => {
+    if (/^---\s*$/.test(line)) {
+      flush();
+      current = [];
+      firstLine = i + 2;
+      explicit = true;
+    } else {
+      current.push(line);
+    }
+  });
+  flush();
+  return chunks;
+}
+
+/**
+ * js-yaml resolves an alias to the very object of its anchor, so a "billion laughs" document is
+ * small in memory but explodes when anything walks or stores it. Count the nodes the document
+ * would have once every alias is expanded (memoised per shared object: linear time) and refuse
+ * it when aliases add more than {@link MAX_ALIAS_NODES}. Real manifests that reuse an anchor for
+ * a block of env vars add a few dozen. Expanded copies are then made, so nothing downstream
+ * sees shared objects.
+ */
+export const MAX_ALIAS_NODES = 10_000;
+
+function checkAliases(value: unknown, location: SourceLocation): unknown {
+  const size = new Map<object, number>();
+  const active = new Set<object>();
+  let shared = false;
+  const expanded = (node: unknown): number => {
+    if (node === null || typeof node !== "object") return 1;
+    const known = size.get(node);
+    if (known !== undefined) {
+      shared = true;
+      return known;
+    }
+    if (active.has(node)) throw invalidManifest(location, "a YAML alias refers to its own anchor (a circular structure)");
+    active.add(node);
+    let total = 1;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      total += expanded(child);
+      if (total > Number.MAX_SAFE_INTEGER / 2) break;
+    }
+    active.delete(node);
+    size.set(node, total);
+    return total;
+  };
+  const total = expanded(value);
+  if (!shared) return value;
+  if (total - size.size > MAX_ALIAS_NODES) {
+    throw invalidManifest(
+      location,
+      `YAML aliases were expanded too much (more than ${MAX_ALIAS_NODES} extra values); ` +
+        'this looks like an alias bomb ("billion laughs") and is refused.',
+    );
+  }
+  return expandCopy(value);
+}
+
+/** A deep copy in which every alias becomes its own copy (structuredClone would keep sharing). */
+function expandCopy(node: unknown): unknown {
+  if (node === null || typeof node !== "object") return node;
+  if (Array.isArray(node)) return node.map(expandCopy);
+  const copy: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(node)) copy[key] = expandCopy(child);
+  return copy;
+}
+
+/**
+ * Refuses data that later steps could not walk or store: nesting deeper than {@link MAX_DEPTH}
+ * (or a circular structure, which only a hostile parser result could hold).
  */
 function checkShape(value: unknown, location: SourceLocation): void {
   const ancestors = new Set<object>();
@@ -115,6 +196,16 @@ function checkShape(value: unknown, location: SourceLocation): void {
     ancestors.delete(node);
   };
   visit(value, 0);
+}
+
+/** The line of `path` in one document's text, found with the (slower, position-aware) `yaml` parser. */
+function lineInText(text: string, path: readonly PropertyKey[], firstLine: number, index: number): number | undefined {
+  const lines = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: lines });
+  const doc = Array.isArray(docs) ? docs[index] : undefined;
+  if (!doc) return undefined;
+  const line = lineOfPath(doc, lines, path);
+  return line === undefined ? undefined : firstLine + line - 1;
 }
 
 function lineOfPath(doc: Document, lines: LineCounter, path: readonly PropertyKey[]): number | undefined {
