@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/server/db/client";
-import { useTestDatabase } from "@/lib/server/testing/database";
+import { connectTestDatabase } from "@/lib/server/testing/database";
 import { GET } from "./route";
 
-useTestDatabase();
+connectTestDatabase();
 afterAll(disconnectDb);
 
 describe("GET /api/health", () => {

@@ -3,11 +3,11 @@ process.env.MESHLENS_MAX_UPLOAD_MB = "1";
 
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { disconnectDb } from "@/lib/server/db/client";
-import { emptyDatabase, useTestDatabase } from "@/lib/server/testing/database";
+import { emptyDatabase, connectTestDatabase } from "@/lib/server/testing/database";
 import { DELETE, GET as getOne } from "./[id]/route";
 import { GET as list, POST } from "./route";
 
-const prisma = useTestDatabase();
+const prisma = connectTestDatabase();
 beforeEach(emptyDatabase);
 afterAll(disconnectDb);
 

@@ -2,7 +2,7 @@
 import { inject } from "vitest";
 import { connectDb, db } from "../db/client";
 
-export function useTestDatabase() {
+export function connectTestDatabase() {
   connectDb(inject("databaseUrl"));
   return db();
 }
