@@ -5,10 +5,7 @@
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { IngestWarning, Policy } from "@/lib/domain/model";
 import type { SnapshotView } from "@/lib/domain/snapshot/view";
-// A type-only import: erased when compiled, so no server code reaches the browser. The API's
-// response types live beside the store that produces them.
-// eslint-disable-next-line import/no-restricted-paths
-import type { SnapshotPage, SnapshotSummary } from "@/lib/server/snapshots/store";
+import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
 
 export type { SnapshotPage, SnapshotSummary };
 
@@ -57,7 +54,7 @@ export const SNAPSHOTS_PAGE_SIZE = 50;
 /** The snapshot list, newest first, one page per "Load more". */
 export const snapshotsQuery = () =>
   infiniteQueryOptions({
-    queryKey: ["snapshots"] as const,
+    queryKey: ["snapshots", "list"] as const,
     queryFn: ({ pageParam }) => {
       const query = new URLSearchParams({ limit: String(SNAPSHOTS_PAGE_SIZE) });
       if (pageParam) query.set("cursor", pageParam);
@@ -70,7 +67,7 @@ export const snapshotsQuery = () =>
 /** The rows of one snapshot's page. Snapshots never change, so the data never goes stale. */
 export const snapshotViewQuery = (id: string) =>
   queryOptions({
-    queryKey: ["snapshots", id, "view"] as const,
+    queryKey: ["snapshots", "view", id] as const,
     queryFn: () => apiFetch<SnapshotViewResponse>(`/api/snapshots/${encodeURIComponent(id)}/view`),
     staleTime: Infinity,
   });
@@ -78,7 +75,7 @@ export const snapshotViewQuery = (id: string) =>
 /** One policy object, verbatim, loaded when someone asks to see it. */
 export const policyQuery = (snapshotId: string, ref: string) =>
   queryOptions({
-    queryKey: ["snapshots", snapshotId, "policies", ref] as const,
+    queryKey: ["snapshots", "policy", snapshotId, ref] as const,
     queryFn: () =>
       apiFetch<{ policy: Policy }>(
         `/api/snapshots/${encodeURIComponent(snapshotId)}/policies?ref=${encodeURIComponent(ref)}`,

@@ -24,7 +24,12 @@ export async function readUpload(request: Request, maxBytes: number): Promise<Up
 
   if (type.startsWith("multipart/form-data")) {
     const body = await readBody(request, maxBytes);
-    const form = await new Response(body, { headers: { "content-type": type } }).formData();
+    // The original header: the multipart boundary is case-sensitive (Chromium's has capitals).
+    const form = await new Response(body, { headers: { "content-type": request.headers.get("content-type")! } })
+      .formData()
+      .catch(() => {
+        throw new AppError("bad_request", "The multipart/form-data body could not be parsed: check its boundary and parts.");
+      });
     const files: ManifestFile[] = [];
     const fields: Record<string, string> = { ...query };
     for (const [key, value] of form.entries()) {
@@ -70,12 +75,15 @@ async function readBody(request: Request, maxBytes: number): Promise<Uint8Array<
   return body;
 }
 
-const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const exact = (bytes: number) => `${bytes.toLocaleString("en-US")} bytes`;
 
 function tooLarge(size: number, maxBytes: number, atLeast = false): AppError {
+  // Exact byte counts when rounding would make the two sizes look equal.
+  const [given, limit] = mib(size) === mib(maxBytes) ? [exact(size), exact(maxBytes)] : [mib(size), mib(maxBytes)];
   return new AppError(
     "payload_too_large",
-    `The upload is ${atLeast ? "over " : ""}${mib(size)} MiB; the limit is ${mib(maxBytes)} MiB (MESHLENS_MAX_UPLOAD_MB).`,
+    `The upload is ${atLeast ? "over " : ""}${given}; the limit is ${limit} (MESHLENS_MAX_UPLOAD_MB).`,
     { limitBytes: maxBytes },
   );
 }

@@ -81,10 +81,10 @@ describe("snapshotView", () => {
 
   it("summarises each policy from its spec", () => {
     expect(view.policies.map((p) => p.summary)).toEqual([
-      "selects all pods; Ingress+Egress; 0 ingress, 0 egress rules",
+      "selects all pods; Ingress+Egress; 0 ingress rules, 0 egress rules",
       // no policyTypes but an egress section: Kubernetes defaults to Ingress+Egress
-      "selects app=cart; Ingress+Egress; 1 ingress, 2 egress rules",
-      "ALLOW on app=api; 1 rules",
+      "selects app=cart; Ingress+Egress; 1 ingress rule, 2 egress rules",
+      "ALLOW on app=api; 1 rule",
       "mTLS PERMISSIVE on the whole namespace; ports 5432 overridden",
     ]);
   });

@@ -147,6 +147,7 @@ export function snapshotView(s: Snapshot): SnapshotView {
 }
 
 type Json = Record<string, unknown>;
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 const obj = (v: unknown): Json => (v && typeof v === "object" && !Array.isArray(v) ? (v as Json) : {});
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
@@ -169,11 +170,11 @@ function policySummary(p: Policy): string {
       const ingress = arr(spec.ingress).length;
       const egress = arr(spec.egress).length;
       const typeText = types.length ? types.join("+") : spec.egress ? "Ingress+Egress" : "Ingress";
-      return `selects ${formatSelector(spec.podSelector)}; ${typeText}; ${ingress} ingress, ${egress} egress rules`;
+      return `selects ${formatSelector(spec.podSelector)}; ${typeText}; ${count(ingress, "ingress rule")}, ${count(egress, "egress rule")}`;
     }
     case "AuthorizationPolicy": {
       const target = spec.selector ? formatSelector(spec.selector) : "the whole namespace";
-      return `${String(spec.action ?? "ALLOW")} on ${target}; ${arr(spec.rules).length} rules`;
+      return `${String(spec.action ?? "ALLOW")} on ${target}; ${count(arr(spec.rules).length, "rule")}`;
     }
     case "PeerAuthentication": {
       const mode = String(obj(spec.mtls).mode ?? "UNSET");
@@ -190,6 +191,6 @@ function policySummary(p: Policy): string {
       return `egress to ${hosts.length ? hosts.join(", ") : "anything"}`;
     }
     case "RequestAuthentication":
-      return `${arr(spec.jwtRules).length} JWT issuers`;
+      return count(arr(spec.jwtRules).length, "JWT issuer");
   }
 }

@@ -4,33 +4,10 @@ import { AppError } from "@/lib/domain/errors";
 import { countSnapshot, type Snapshot } from "@/lib/domain/model";
 import { db } from "@/lib/server/db/client";
 import type { Snapshot as SnapshotRow } from "@/lib/server/db/generated/client";
+import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
 import { contentHash } from "./content-hash";
 
-/** What lists and headers show about a snapshot, without its (possibly large) document. */
-export interface SnapshotSummary {
-  id: string;
-  name: string;
-  cluster: string;
-  capturedAt: string;
-  createdAt: string;
-  source: string;
-  contentHash: string;
-  counts: {
-    namespaces: number;
-    workloads: number;
-    services: number;
-    policies: number;
-    edges: number;
-    findings: number;
-    warnings: number;
-  };
-}
-
-export interface SnapshotPage {
-  items: SnapshotSummary[];
-  /** Pass back as `cursor` for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-}
+export type { SnapshotPage, SnapshotSummary };
 
 /** 128 random bits, base64url: opaque and unguessable. */
 export const newSnapshotId = () => randomBytes(16).toString("base64url");

@@ -24,7 +24,7 @@ CREATE TABLE "Snapshot" (
 -- CreateTable
 CREATE TABLE "SnapshotContent" (
     "snapshotId" TEXT NOT NULL,
-    "document" JSONB NOT NULL,
+    "document" JSON NOT NULL,
 
     CONSTRAINT "SnapshotContent_pkey" PRIMARY KEY ("snapshotId")
 );

@@ -1,0 +1,53 @@
+import Link from "next/link";
+import { formatUtc, plural } from "@/components/format";
+import type { SnapshotViewResponse } from "@/components/queries";
+import { DeleteSnapshotButton } from "./delete-snapshot-button";
+
+/** Name, where the snapshot came from, and the one change allowed: deleting it. */
+export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
+  const { summary, source, meshConfig } = view;
+  return (
+    <div className="page-header">
+      <div>
+        <p className="back-link">
+          <Link href="/">← All snapshots</Link>
+        </p>
+        <h1>{view.name}</h1>
+        <dl className="meta">
+          <div>
+            <dt>Cluster</dt>
+            <dd>{view.cluster}</dd>
+          </div>
+          <div>
+            <dt>Captured</dt>
+            <dd>
+              <time dateTime={view.capturedAt}>{formatUtc(view.capturedAt)}</time>
+            </dd>
+          </div>
+          <div>
+            <dt>Source</dt>
+            {source.kind === "upload" ? (
+              <dd title={source.files.join("\n")}>Upload of {plural(source.files.length, "file")}</dd>
+            ) : (
+              <dd>Live cluster{source.context ? ` (context ${source.context})` : ""}</dd>
+            )}
+          </div>
+          <div>
+            <dt>Mesh</dt>
+            <dd>
+              root namespace {meshConfig.rootNamespace}, outbound {meshConfig.outboundTrafficPolicy}
+              {meshConfig.source ? "" : " (defaults)"}
+            </dd>
+          </div>
+          <div>
+            <dt>Snapshot id</dt>
+            <dd>
+              <code>{summary.id}</code>
+            </dd>
+          </div>
+        </dl>
+      </div>
+      <DeleteSnapshotButton id={summary.id} name={view.name} />
+    </div>
+  );
+}

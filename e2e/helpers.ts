@@ -1,0 +1,55 @@
+import { expect, type Page } from "@playwright/test";
+import { fileURLToPath } from "node:url";
+
+/** Absolute path of a file under e2e/fixtures. */
+export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+
+type Files = Parameters<ReturnType<Page["getByLabel"]>["setInputFiles"]>[0];
+
+/** Fills and submits the upload form on the home page. */
+export async function submitUpload(page: Page, options: { name: string; cluster?: string; files: Files }) {
+  await page.goto("/");
+  await page.getByLabel("Snapshot name").fill(options.name);
+  if (options.cluster) await page.getByLabel("Cluster name").fill(options.cluster);
+  await page.getByLabel("Manifest files").setInputFiles(options.files);
+  await page.getByRole("button", { name: "Upload" }).click();
+}
+
+/** Uploads through the form and waits for the new snapshot's page. */
+export async function uploadSnapshot(page: Page, options: { name: string; cluster?: string; files: Files }) {
+  await submitUpload(page, options);
+  await expect(page).toHaveURL(/\/snapshots\/[A-Za-z0-9_-]{22}$/);
+  await expect(page.getByRole("heading", { level: 1, name: options.name })).toBeVisible();
+}
+
+/** The data rows of a table (its header row excluded). */
+export const dataRows = (page: Page, table: string) =>
+  page.getByRole("table", { name: table }).getByRole("row").filter({ hasNot: page.getByRole("columnheader") });
+
+/** The value shown on a summary card of the snapshot page, e.g. "3" on "Workloads". */
+export const figure = (page: Page, label: string, value: string) =>
+  page.getByRole("group", { name: label, exact: true }).getByText(value, { exact: true });
+
+/** The error alert of the upload form (Next's route announcer is an alert too). */
+export const uploadAlert = (page: Page) => page.getByRole("region", { name: "Upload manifests" }).getByRole("alert");
+
+/** A workload manifest file with `count` Deployments in two namespaces. */
+export function manyDeployments(count: number): string {
+  const docs = [];
+  for (let i = 0; i < count; i++) {
+    const name = `svc-${String(i).padStart(4, "0")}`;
+    docs.push(
+      [
+        "apiVersion: apps/v1",
+        "kind: Deployment",
+        `metadata: { name: ${name}, namespace: ns-${i % 2} }`,
+        "spec:",
+        `  selector: { matchLabels: { app: ${name} } }`,
+        "  template:",
+        `    metadata: { labels: { app: ${name} } }`,
+        "    spec: { containers: [{ name: main, image: example/app }] }",
+      ].join("\n"),
+    );
+  }
+  return docs.join("\n---\n");
+}
