@@ -102,7 +102,7 @@ test("the server enforces the limit when the form data only just goes over it", 
   // the browser's own check passes, so this is the server's 413 shown by the form.
   const almost = Buffer.alloc(2 * 1024 * 1024 - 16, "# padding\n");
   await submitUpload(page, { name: "Nearly", files: { name: "nearly.yaml", mimeType: "application/yaml", buffer: almost } });
-  await expect(uploadAlert(page)).toContainText("limit is 2.0 MiB");
+  await expect(uploadAlert(page)).toContainText("the limit is 2,097,152 bytes");
   await expect(page.getByLabel("Snapshot name")).toHaveValue("Nearly");
 });
 

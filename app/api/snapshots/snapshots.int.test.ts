@@ -135,7 +135,9 @@ describe("POST /api/snapshots", () => {
       none,
     );
     expect(declared.status).toBe(413);
-    expect((await declared.json()).error.message).toContain("the limit is 1.0 MiB");
+    expect((await declared.json()).error.message).toBe(
+      "The upload is 1,048,586 bytes; the limit is 1,048,576 bytes (MESHLENS_MAX_UPLOAD_MB).",
+    );
 
     const stream = new ReadableStream({
       start(controller) {

