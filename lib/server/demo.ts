@@ -1,5 +1,4 @@
 import "server-only";
-import { resolve } from "node:path";
 import { db } from "@/lib/server/db/client";
 import { collectManifestFiles } from "@/lib/server/manifest-files";
 import { importManifests } from "@/lib/server/snapshots/import";
@@ -9,7 +8,8 @@ export const DEMO_CLUSTER = "demo-cluster";
 /** A fixed capture time, so the demo snapshot (and its content hash) is the same every time. */
 const DEMO_CAPTURED_AT = new Date("2026-11-20T09:00:00Z");
 
-export const demoManifestsDir = () => resolve(process.cwd(), "lib/demo/manifests");
+/** Relative to the project, so stored file names do not reveal where it was checked out. */
+export const DEMO_MANIFESTS_DIR = "lib/demo/manifests";
 
 /** Stores the demo snapshot unless it is already there. */
 export async function seedDemo(): Promise<{ id: string; created: boolean }> {
@@ -18,7 +18,7 @@ export async function seedDemo(): Promise<{ id: string; created: boolean }> {
     orderBy: { createdAt: "desc" },
   });
   if (existing) return { id: existing.id, created: false };
-  const files = await collectManifestFiles([demoManifestsDir()]);
+  const files = await collectManifestFiles([DEMO_MANIFESTS_DIR]);
   const { snapshot } = await importManifests(files, {
     name: DEMO_NAME,
     cluster: DEMO_CLUSTER,
