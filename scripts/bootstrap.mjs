@@ -33,7 +33,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   run("npm", ["ci", "--no-audit", "--no-fund"]);
 }
 if (!existsSync(join(root, "lib/server/db/generated/client.ts"))) {
-  run(join(root, "node_modules/.bin/prisma"), ["generate"]);
+  run(process.execPath, [join(root, "scripts/prisma-generate.mjs")]);
 }
 
 // `react-server` makes `import "server-only"` a no-op outside Next, as it is inside Next's server.
