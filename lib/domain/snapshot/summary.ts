@@ -1,3 +1,5 @@
+import type { SnapshotCounts } from "../model";
+
 /** What lists and headers show about a snapshot, without its (possibly large) document. */
 export interface SnapshotSummary {
   id: string;
@@ -7,15 +9,7 @@ export interface SnapshotSummary {
   createdAt: string;
   source: string;
   contentHash: string;
-  counts: {
-    namespaces: number;
-    workloads: number;
-    services: number;
-    policies: number;
-    edges: number;
-    findings: number;
-    warnings: number;
-  };
+  counts: SnapshotCounts & { warnings: number };
 }
 
 export interface SnapshotPage {
