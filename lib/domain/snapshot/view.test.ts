@@ -107,3 +107,10 @@ describe("formatSelector", () => {
     ).toBe("app=a, tier In (web,api), DoesNotExist canary");
   });
 });
+
+describe("NetworkPolicy summaries follow the API server's policyTypes defaulting", () => {
+  it("does not count an empty egress list as an Egress policy", () => {
+    const only = { ...snapshot, policies: [policy("NetworkPolicy", "shop", "x", { podSelector: {}, ingress: [{}], egress: [] })] };
+    expect(snapshotView(only).policies[0]!.summary).toBe("selects all pods; Ingress; 1 ingress rule, 0 egress rules");
+  });
+});

@@ -169,7 +169,8 @@ function policySummary(p: Policy): string {
       const types = arr(spec.policyTypes).map(String);
       const ingress = arr(spec.ingress).length;
       const egress = arr(spec.egress).length;
-      const typeText = types.length ? types.join("+") : spec.egress ? "Ingress+Egress" : "Ingress";
+      // The API server's defaulting: Ingress always, Egress only with a non-empty egress list.
+      const typeText = types.length ? types.join("+") : egress > 0 ? "Ingress+Egress" : "Ingress";
       return `selects ${formatSelector(spec.podSelector)}; ${typeText}; ${count(ingress, "ingress rule")}, ${count(egress, "egress rule")}`;
     }
     case "AuthorizationPolicy": {
