@@ -1,0 +1,102 @@
+/**
+ * The allowed connections as a sorted list, in the notation np-guard's `list` command prints so
+ * results can be compared with it: `SRC => DST : CONN`, a workload as `namespace/name[Kind]`,
+ * an outside peer as an IPv4 range `a.b.c.d-e.f.g.h[External]`, CONN as `All Connections` or
+ * groups like `TCP 80,443,8080-8090,UDP 53`. Self-connections are not listed.
+ */
+import type { Namespace, Policy, Workload } from "../model";
+import type { PolicyIssue } from "./issues";
+import { analyzeNetworkPolicies, type Because, type ExternalSegment, type NetworkPolicyAnalysis } from "./network-policy/evaluate";
+
+export interface ConnectionLine {
+  src: string;
+  dst: string;
+  conn: string;
+  /** The NetworkPolicy rules that allowed it, per direction, or "not isolated". */
+  allowedBy: { ingress: string[] | "not isolated"; egress: string[] | "not isolated" };
+}
+
+export interface ConnectivityOptions {
+  /** Only connections from or to this workload (`namespace/name[Kind]`). */
+  focus?: string;
+}
+
+export interface ConnectivityReport {
+  connections: ConnectionLine[];
+  issues: PolicyIssue[];
+}
+
+export function computeConnectivity(
+  input: { workloads: readonly Workload[]; namespaces: readonly Namespace[]; policies: readonly Policy[] },
+  options: ConnectivityOptions = {},
+): ConnectivityReport {
+  const analysis = analyzeNetworkPolicies({ ...input, policies: [...input.policies] });
+  return { connections: listConnections(analysis, options), issues: [...analysis.issues] };
+}
+
+const external = (range: string) => `${range}[External]`;
+const refs = (because: Because) => (because === "not isolated" ? because : because.map((r) => `${r.policy} ${r.direction} rule ${r.index}`));
+
+export function listConnections(analysis: NetworkPolicyAnalysis, options: ConnectivityOptions = {}): ConnectionLine[] {
+  const { workloads } = analysis;
+  const indices = workloads.map((_, i) => i);
+  const focus = options.focus === undefined ? null : workloads.findIndex((w) => w.id === options.focus);
+  if (focus === -1) throw new RangeError(`No workload ${options.focus} in the input.`);
+  const involves = (i: number) => focus === null || i === focus;
+  const lines: ConnectionLine[] = [];
+
+  for (const s of indices) {
+    for (const d of indices) {
+      if (s === d || !(involves(s) || involves(d))) continue;
+      const verdict = analysis.between(s, d);
+      if (verdict.connections.isEmpty()) continue;
+      lines.push({
+        src: workloads[s]!.id,
+        dst: workloads[d]!.id,
+        conn: verdict.connections.toString(),
+        allowedBy: { ingress: refs(verdict.ingress.because), egress: refs(verdict.egress.because) },
+      });
+    }
+  }
+  for (const i of indices) {
+    if (!involves(i)) continue;
+    const id = workloads[i]!.id;
+    for (const segment of mergeForPrinting(analysis.toExternal(i))) {
+      for (const range of segment.ranges) {
+        lines.push({ src: id, dst: external(range), conn: segment.conn, allowedBy: { ingress: "not isolated", egress: segment.by } });
+      }
+    }
+    for (const segment of mergeForPrinting(analysis.fromExternal(i))) {
+      for (const range of segment.ranges) {
+        lines.push({ src: external(range), dst: id, conn: segment.conn, allowedBy: { ingress: segment.by, egress: "not isolated" } });
+      }
+    }
+  }
+  return lines.sort((a, b) => compare(a.src, b.src) || compare(a.dst, b.dst));
+}
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Adjacent ranges allowing the same connections print as one range. */
+function mergeForPrinting(segments: ExternalSegment[]): { ranges: string[]; conn: string; by: string[] | "not isolated" }[] {
+  const merged: { ips: ExternalSegment["ips"]; conn: string; by: Set<string> | "not isolated" }[] = [];
+  for (const segment of segments) {
+    const conn = segment.connections.toString();
+    const by = refs(segment.because);
+    const last = merged.at(-1);
+    const lastEnd = last?.ips.ranges().at(-1)?.[1];
+    const start = segment.ips.ranges()[0]?.[0];
+    if (last && last.conn === conn && lastEnd !== undefined && start === lastEnd + 1 && (by === "not isolated") === (last.by === "not isolated")) {
+      last.ips = last.ips.union(segment.ips);
+      if (last.by !== "not isolated" && by !== "not isolated") for (const r of by) last.by.add(r);
+    } else {
+      merged.push({ ips: segment.ips, conn, by: by === "not isolated" ? by : new Set(by) });
+    }
+  }
+  return merged.map((m) => ({ ranges: m.ips.toRangeStrings(), conn: m.conn, by: m.by === "not isolated" ? m.by : [...m.by] }));
+}
+
+/** np-guard's text form: one `SRC => DST : CONN` line per connection. */
+export function formatConnectionsText(lines: readonly ConnectionLine[]): string {
+  return lines.map((l) => `${l.src} => ${l.dst} : ${l.conn}`).join("\n");
+}
