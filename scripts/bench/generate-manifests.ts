@@ -9,6 +9,8 @@ export interface GenerateOptions {
   policies: number;
   namespaces: number;
   seed?: number;
+  /** Add a default-deny ingress NetworkPolicy to every tenth namespace (not counted in `policies`). */
+  defaultDeny?: boolean;
 }
 
 /** mulberry32: a small, fast, seeded PRNG. */
@@ -35,6 +37,16 @@ export function generateManifests(options: GenerateOptions): string {
       kind: "Namespace",
       metadata: { name: ns(i), labels: { "istio-injection": i % 10 === 0 ? "disabled" : "enabled", team: `t${i % 17}` } },
     });
+  }
+  if (options.defaultDeny) {
+    for (let i = 0; i < options.namespaces; i += 10) {
+      docs.push({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "default-deny", namespace: ns(i) },
+        spec: { podSelector: {}, policyTypes: ["Ingress"] },
+      });
+    }
   }
   const apps: { ns: string; app: string }[] = [];
   for (let i = 0; i < options.workloads; i++) {
