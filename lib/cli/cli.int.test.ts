@@ -68,4 +68,27 @@ describe("meshlens CLI", () => {
     expect(help.stdout).toMatch(/list \[options\]/);
     expect((await meshlens("import", "--help")).stdout).toContain("--cluster <cluster>");
   }, 60_000);
+
+  it("prints the allowed connections in np-guard's notation, as text and JSON", async () => {
+    const text = await meshlens("connectivity", "lib/cli/testdata/connectivity");
+    expect(text.code).toBe(0);
+    // Hand-derived: back is default-deny for ingress except api from front/web on http=8080;
+    // front is not isolated at all, and nothing is isolated for egress.
+    expect(text.stdout.trim().split("\n")).toEqual([
+      "0.0.0.0-255.255.255.255[External] => front/web[Deployment] : All Connections",
+      "back/api[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections",
+      "back/api[Deployment] => front/web[Deployment] : All Connections",
+      "front/web[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections",
+      "front/web[Deployment] => back/api[Deployment] : TCP 8080",
+    ]);
+    const json = JSON.parse((await meshlens("connectivity", "lib/cli/testdata/connectivity", "--format", "json", "--focus", "back/api[Deployment]")).stdout);
+    expect(json).toEqual([
+      { src: "back/api[Deployment]", dst: "0.0.0.0-255.255.255.255[External]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" } },
+      { src: "back/api[Deployment]", dst: "front/web[Deployment]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" } },
+      { src: "front/web[Deployment]", dst: "back/api[Deployment]", conn: "TCP 8080", allowedBy: { ingress: ["back/api-from-web[NetworkPolicy] ingress rule 0"], egress: "not isolated" } },
+    ]);
+    const unknown = await meshlens("connectivity", "lib/cli/testdata/connectivity", "--focus", "api");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--focus: no workload api in the input. Did you mean back/api[Deployment]?");
+  }, 60_000);
 });

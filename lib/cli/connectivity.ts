@@ -1,4 +1,5 @@
 import { Command, Option } from "commander";
+import { AppError } from "@/lib/domain/errors";
 import { computeConnectivity, formatConnectionsText } from "@/lib/domain/engine/connectivity";
 import { readManifests } from "@/lib/domain/manifests";
 import { maxUploadBytes } from "@/lib/env";
@@ -16,7 +17,7 @@ export function connectivityCommand(): Command {
       for (const w of read.warnings) console.error(`warning: ${w.file}, document ${w.document}: ${w.message}`);
       if (options.focus && !read.workloads.some((w) => w.id === options.focus)) {
         const near = read.workloads.filter((w) => w.name === options.focus || w.id.includes(options.focus!)).map((w) => w.id);
-        throw new Error(`--focus: no workload ${options.focus} in the input.${near.length ? ` Did you mean ${near.slice(0, 3).join(", ")}?` : ""}`);
+        throw new AppError("bad_request", `--focus: no workload ${options.focus} in the input.${near.length ? ` Did you mean ${near.slice(0, 3).join(", ")}?` : ""}`);
       }
       const report = computeConnectivity(read, { focus: options.focus });
       for (const issue of report.issues) console.error(`warning: ${issue.policy} ${issue.field}: ${issue.message}`);
