@@ -9,6 +9,8 @@ export interface GenerateOptions {
   policies: number;
   namespaces: number;
   seed?: number;
+  /** Share of `policies` that are NetworkPolicies (the rest are AuthorizationPolicies); default 0.5. */
+  networkPolicyShare?: number;
   /** Add a default-deny ingress NetworkPolicy to every tenth namespace (not counted in `policies`). */
   defaultDeny?: boolean;
 }
@@ -88,7 +90,8 @@ export function generateManifests(options: GenerateOptions): string {
   for (let i = 0; i < options.policies; i++) {
     const target = pick(apps);
     const caller = pick(apps);
-    if (i % 2 === 0) {
+    const share = options.networkPolicyShare ?? 0.5;
+    if (Math.floor((i + 1) * share) > Math.floor(i * share)) {
       docs.push({
         apiVersion: "networking.k8s.io/v1",
         kind: "NetworkPolicy",
