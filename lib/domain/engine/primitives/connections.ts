@@ -12,6 +12,7 @@ import {
   rangesEqual,
   rangesHave,
   subtractRanges,
+  unionAllRanges,
   unionRanges,
   type RangeList,
 } from "./ranges";
@@ -71,6 +72,16 @@ export class ConnectionSet {
   /** Every port of one protocol. */
   static allOf(protocol: Protocol): ConnectionSet {
     return ConnectionSet.from(protocolIndex(protocol), ALL_PORTS);
+  }
+
+  /**
+   * The union of many sets in one pass. Prefer it to a loop of union() when collecting many
+   * pieces: each union() copies the growing set, so a loop over n pieces is quadratic.
+   */
+  static unionAll(sets: Iterable<ConnectionSet>): ConnectionSet {
+    const all = [...sets];
+    const merged = (i: number) => unionAllRanges(all.map((s) => s.ports[i]!));
+    return ConnectionSet.make([merged(0), merged(1), merged(2)]);
   }
 
   private static from(index: number, list: RangeList): ConnectionSet {

@@ -138,6 +138,13 @@ describe("IpSet", () => {
     expect(IpSet.range(0, MAX_IPV4).isAll()).toBe(true);
   });
 
+  it("unionAll merges many ranges in one pass", () => {
+    const blocks = ["10.0.0.0/25", "10.0.0.128/25", "192.168.0.0/16", "10.0.1.0/24"].map((c) => IpSet.cidr(c));
+    expect(IpSet.unionAll(blocks).toString()).toBe("10.0.0.0-10.0.1.255,192.168.0.0-192.168.255.255");
+    expect(IpSet.unionAll([]).isEmpty()).toBe(true);
+    expect(IpSet.unionAll([IpSet.cidr("0.0.0.0/1"), IpSet.cidr("128.0.0.0/1")]).isAll()).toBe(true);
+  });
+
   it("intersects and tells empty from all", () => {
     expect(IpSet.cidr("10.0.0.0/8").intersect(IpSet.cidr("10.1.0.0/16")).equals(IpSet.cidr("10.1.0.0/16"))).toBe(true);
     expect(IpSet.cidr("10.0.0.0/8").intersect(IpSet.cidr("11.0.0.0/8")).isEmpty()).toBe(true);
@@ -218,6 +225,15 @@ describe("IpSet properties", () => {
         same(a.union(a), a);
         same(a.intersect(a), a);
         same(a.intersect(b.union(c)), a.intersect(b).union(a.intersect(c)));
+      }),
+      RUNS,
+    );
+  });
+
+  it("unionAll is a fold of union", () => {
+    fc.assert(
+      fc.property(fc.array(ipSet, { maxLength: 5 }), (sets) => {
+        same(IpSet.unionAll(sets), sets.reduce((a, b) => a.union(b), IpSet.none()));
       }),
       RUNS,
     );

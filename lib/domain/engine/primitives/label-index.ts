@@ -8,10 +8,11 @@ import type { CompiledSelector } from "./selectors";
 const NOTHING = new Uint32Array(0);
 
 /**
- * Answers "which items does this selector match?" from posting lists: per key (for Exists) and
- * per key=value (for matchLabels and In). Only the positive requirements can use them; NotIn
- * and DoesNotExist also match items without the key, so those are checked on the candidates
- * the positive ones leave, and a selector made only of them scans every item.
+ * Answers "which items does this selector match?" from posting lists: per key (for Exists and
+ * DoesNotExist) and per key=value (for matchLabels, In and NotIn). The positive requirements
+ * (In, Exists) are intersected, shortest list first; the negative ones (NotIn, DoesNotExist)
+ * then subtract the items they exclude, since they also match items without the key. Only a
+ * selector made of negative requirements alone starts from every item.
  */
 export class LabelIndex<T> {
   private readonly labels: readonly Labels[];
@@ -43,26 +44,28 @@ export class LabelIndex<T> {
 
   /** Indices (ascending) of the items the selector matches; exactly `items.filter(matches)`. */
   select(selector: CompiledSelector): Uint32Array {
-    const lists: Uint32Array[] = [];
-    let negative = false;
+    const included: Uint32Array[] = [];
+    const excluded: Uint32Array[] = [];
     for (const { key, operator, values } of selector.requirements) {
-      if (operator === "In") lists.push(this.withAnyValue(key, values));
-      else if (operator === "Exists") lists.push(this.withKey.get(key) ?? NOTHING);
-      else negative = true;
+      if (operator === "In") included.push(this.withAnyValue(key, values));
+      else if (operator === "Exists") included.push(this.withKey.get(key) ?? NOTHING);
+      else if (operator === "NotIn") excluded.push(this.withAnyValue(key, values));
+      else excluded.push(this.withKey.get(key) ?? NOTHING);
     }
 
-    let candidates: Uint32Array;
-    if (lists.length === 0) {
-      candidates = allIndices(this.labels.length);
+    let result: Uint32Array;
+    if (included.length === 0) {
+      result = allIndices(this.labels.length);
     } else {
-      // Shortest first: every intersection is then at most as long as the shortest list.
-      lists.sort((a, b) => a.length - b.length);
-      candidates = lists[0]!;
-      for (let i = 1; i < lists.length && candidates.length > 0; i++) candidates = intersect(candidates, lists[i]!);
+      // Shortest first: every intermediate result is then at most as long as the shortest list.
+      included.sort((a, b) => a.length - b.length);
+      result = included[0]!;
+      for (let i = 1; i < included.length && result.length > 0; i++) result = intersect(result, included[i]!);
     }
-    if (negative) return candidates.filter((i) => selector.matches(this.labels[i]!));
-    // Never hand out a posting list itself: the caller may write to the array.
-    return candidates === lists[0] ? candidates.slice() : candidates;
+    for (const list of excluded) if (result.length > 0 && list.length > 0) result = subtract(result, list);
+    // Never hand out a posting list itself: the caller may write to the array. Intersecting and
+    // subtracting make new arrays, so a stored list can only come back as one of `included`.
+    return included.includes(result) ? result.slice() : result;
   }
 
   /** Items whose label `key` has one of `values`: a union of disjoint posting lists. */
@@ -97,27 +100,43 @@ function allIndices(n: number): Uint32Array {
  * Ascending lists in, ascending list out. When one list is much shorter, each of its elements
  * is found in the other by a binary search that starts where the previous one ended.
  */
-function intersect(short: Uint32Array, long: Uint32Array): Uint32Array {
-  if (short.length > long.length) [short, long] = [long, short];
+function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
   const out = new Uint32Array(short.length);
   let n = 0;
-  if (short.length * 16 < long.length) {
-    let low = 0;
-    for (const value of short) {
-      let high = long.length;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        if (long[mid]! < value) low = mid + 1;
+  const find = finder(long, short.length);
+  for (const value of short) if (find(value)) out[n++] = value;
+  return out.subarray(0, n);
+}
+
+/** The elements of `a` not in `b`, both ascending. */
+function subtract(a: Uint32Array, b: Uint32Array): Uint32Array {
+  const out = new Uint32Array(a.length);
+  let n = 0;
+  const find = finder(b, a.length);
+  for (const value of a) if (!find(value)) out[n++] = value;
+  return out.subarray(0, n);
+}
+
+/**
+ * Membership in an ascending list for ascending queries: a moving pointer when there are about
+ * as many queries as elements, a binary search from the last position when there are far fewer.
+ */
+function finder(list: Uint32Array, queries: number): (value: number) => boolean {
+  let at = 0;
+  if (queries * 16 < list.length) {
+    return (value) => {
+      let high = list.length;
+      while (at < high) {
+        const mid = (at + high) >>> 1;
+        if (list[mid]! < value) at = mid + 1;
         else high = mid;
       }
-      if (low < long.length && long[low] === value) out[n++] = value;
-    }
-  } else {
-    let j = 0;
-    for (const value of short) {
-      while (j < long.length && long[j]! < value) j++;
-      if (j < long.length && long[j] === value) out[n++] = value;
-    }
+      return at < list.length && list[at] === value;
+    };
   }
-  return out.subarray(0, n);
+  return (value) => {
+    while (at < list.length && list[at]! < value) at++;
+    return at < list.length && list[at] === value;
+  };
 }

@@ -8,6 +8,7 @@ import {
   rangesEqual,
   rangesHave,
   subtractRanges,
+  unionAllRanges,
   unionRanges,
   type RangeList,
 } from "./ranges";
@@ -20,6 +21,19 @@ const N = 48;
 /** A subset of the universe as a membership array, and the same subset as a range list. */
 const subset = fc.array(fc.boolean(), { minLength: N, maxLength: N }).map((bits) => ({ bits, list: fromBits(bits) }));
 
+/**
+ * Pairs of very different sizes: about a hundred ranges against one to four, so that the
+ * window-by-window path for a much shorter list is the one taken.
+ */
+const BIG_N = 400;
+const bigSubset = fc.array(fc.boolean(), { minLength: BIG_N, maxLength: BIG_N }).map((bits) => ({ bits, list: fromBits(bits) }));
+const fewRanges = fc
+  .array(fc.tuple(fc.nat(BIG_N - 1), fc.nat(BIG_N - 1)), { minLength: 1, maxLength: 4 })
+  .map((pairs) => {
+    const list = normalizeRanges(pairs.map(([x, y]) => [Math.min(x, y), Math.max(x, y)] as [number, number]));
+    return { bits: Array.from({ length: BIG_N }, (_, i) => rangesHave(list, i)), list };
+  });
+
 function fromBits(bits: readonly boolean[]): RangeList {
   const pairs: [number, number][] = [];
   bits.forEach((on, i) => {
@@ -28,8 +42,8 @@ function fromBits(bits: readonly boolean[]): RangeList {
   return normalizeRanges(pairs);
 }
 
-function toBits(list: RangeList): boolean[] {
-  return Array.from({ length: N }, (_, i) => rangesHave(list, i));
+function toBits(list: RangeList, n = N): boolean[] {
+  return Array.from({ length: n }, (_, i) => rangesHave(list, i));
 }
 
 /** Sorted, disjoint, with a gap between ranges (adjacent ones merged). */
@@ -84,6 +98,34 @@ describe("range lists", () => {
         expect(toBits(difference)).toEqual(a.bits.map((x, i) => x && !b.bits[i]!));
         expect(rangesCover(a.list, b.list)).toBe(b.bits.every((x, i) => !x || a.bits[i]));
         expect(rangesEqual(a.list, b.list)).toBe(a.bits.every((x, i) => x === b.bits[i]));
+      }),
+      RUNS,
+    );
+  });
+
+  it("agree with the model when one list is much shorter than the other", () => {
+    fc.assert(
+      fc.property(bigSubset, fewRanges, fc.boolean(), (big, few, bigFirst) => {
+        const [a, b] = bigFirst ? [big, few] : [few, big];
+        expect(a.list.length >= 64 || b.list.length >= 64).toBe(true);
+        const union = unionRanges(a.list, b.list);
+        const intersection = intersectRanges(a.list, b.list);
+        const difference = subtractRanges(a.list, b.list);
+        for (const list of [union, intersection, difference]) expect(isNormal(list)).toBe(true);
+        expect(toBits(union, BIG_N)).toEqual(a.bits.map((x, i) => x || b.bits[i]!));
+        expect(toBits(intersection, BIG_N)).toEqual(a.bits.map((x, i) => x && b.bits[i]!));
+        expect(toBits(difference, BIG_N)).toEqual(a.bits.map((x, i) => x && !b.bits[i]!));
+      }),
+      RUNS,
+    );
+  });
+
+  it("union many lists at once", () => {
+    fc.assert(
+      fc.property(fc.array(subset, { maxLength: 6 }), (subsets) => {
+        const list = unionAllRanges(subsets.map((x) => x.list));
+        expect(isNormal(list)).toBe(true);
+        expect(list).toEqual(subsets.reduce((acc, x) => unionRanges(acc, x.list), [] as RangeList));
       }),
       RUNS,
     );

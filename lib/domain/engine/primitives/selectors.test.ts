@@ -136,6 +136,12 @@ describe("matching", () => {
     expect(s.requirements.map((r) => r.key)).toEqual(["tier", "zone", "app", "canary"]);
     expect(s.requirements[1]!.values).toEqual(["a", "b"]);
   });
+
+  it("text orders requirements on one key by their text and writes repeats once", () => {
+    const s = compiled({ matchLabels: { app: "web" }, matchExpressions: [expr("app", "NotIn", ["db"]), expr("app", "Exists"), expr("app", "Exists")] });
+    expect(s.text).toBe("app, app notin (db), app=web");
+    expect(s.requirements).toHaveLength(4);
+  });
 });
 
 describe("validation, as ValidateLabelSelector", () => {
