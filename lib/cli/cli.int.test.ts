@@ -84,8 +84,9 @@ describe("meshlens CLI", () => {
     const json = JSON.parse((await meshlens("connectivity", "lib/cli/testdata/connectivity", "--format", "json", "--focus", "back/api[Deployment]")).stdout);
     expect(json).toEqual([
       { src: "back/api[Deployment]", dst: "0.0.0.0-255.255.255.255[External]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" } },
-      { src: "back/api[Deployment]", dst: "front/web[Deployment]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" } },
-      { src: "front/web[Deployment]", dst: "back/api[Deployment]", conn: "TCP 8080", allowedBy: { ingress: ["back/api-from-web[NetworkPolicy] ingress rule 0"], egress: "not isolated" } },
+      // No namespace has sidecar injection: everything travels in plaintext.
+      { src: "back/api[Deployment]", dst: "front/web[Deployment]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" }, mtls: "plaintext" },
+      { src: "front/web[Deployment]", dst: "back/api[Deployment]", conn: "TCP 8080", allowedBy: { ingress: ["back/api-from-web[NetworkPolicy] ingress rule 0"], egress: "not isolated" }, mtls: "plaintext" },
     ]);
     const unknown = await meshlens("connectivity", "lib/cli/testdata/connectivity", "--focus", "api");
     expect(unknown.code).toBe(2);

@@ -4,16 +4,25 @@
  * an outside peer as an IPv4 range `a.b.c.d-e.f.g.h[External]`, CONN as `All Connections` or
  * groups like `TCP 80,443,8080-8090,UDP 53`. Self-connections are not listed.
  */
-import type { Namespace, Policy, Workload } from "../model";
 import type { PolicyIssue } from "./issues";
-import { analyzeNetworkPolicies, type Because, type ExternalSegment, type NetworkPolicyAnalysis } from "./network-policy/evaluate";
+import type { HttpAlternative } from "./istio/authz";
+import { analyzeMesh, type MeshAnalysis, type MeshInput, type PortGroup } from "./mesh";
+import type { Because, ExternalSegment } from "./network-policy/evaluate";
 
 export interface ConnectionLine {
   src: string;
   dst: string;
   conn: string;
-  /** The NetworkPolicy rules that allowed it, per direction, or "not isolated". */
-  allowedBy: { ingress: string[] | "not isolated"; egress: string[] | "not isolated" };
+  /** The NetworkPolicy rules that allowed it, per direction, or "not isolated"; the AuthorizationPolicy rules. */
+  allowedBy: { ingress: string[] | "not isolated"; egress: string[] | "not isolated"; authorization?: string[] };
+  /** How the traffic travels: "mtls", "plaintext" (incl. what Istio does not capture), "tls" (app TLS), or "mixed" across ports. */
+  mtls?: "mtls" | "plaintext" | "tls" | "mixed";
+  /** When AuthorizationPolicies admit only some HTTP requests: the admitted alternatives. */
+  http?: HttpAlternative[];
+  /** Ports admitted only under conditions a snapshot cannot check (JWT, headers, pod IPs, CUSTOM). */
+  conditional?: { conn: string; reason: string }[];
+  /** Ports the NetworkPolicies allow but Istio refuses (TLS mismatch, AuthorizationPolicy DENY). */
+  refused?: { conn: string; reason: string }[];
 }
 
 export interface ConnectivityOptions {
@@ -26,19 +35,16 @@ export interface ConnectivityReport {
   issues: PolicyIssue[];
 }
 
-export function computeConnectivity(
-  input: { workloads: readonly Workload[]; namespaces: readonly Namespace[]; policies: readonly Policy[] },
-  options: ConnectivityOptions = {},
-): ConnectivityReport {
-  const analysis = analyzeNetworkPolicies({ ...input, policies: [...input.policies] });
+export function computeConnectivity(input: MeshInput, options: ConnectivityOptions = {}): ConnectivityReport {
+  const analysis = analyzeMesh(input);
   return { connections: listConnections(analysis, options), issues: [...analysis.issues] };
 }
 
 const external = (range: string) => `${range}[External]`;
 const refs = (because: Because) => (because === "not isolated" ? because : because.map((r) => `${r.policy} ${r.direction} rule ${r.index}`));
 
-export function listConnections(analysis: NetworkPolicyAnalysis, options: ConnectivityOptions = {}): ConnectionLine[] {
-  const { workloads } = analysis;
+export function listConnections(analysis: MeshAnalysis, options: ConnectivityOptions = {}): ConnectionLine[] {
+  const { workloads } = analysis.networkPolicies;
   const indices = workloads.map((_, i) => i);
   const focus = options.focus === undefined ? null : workloads.findIndex((w) => w.id === options.focus);
   if (focus === -1) throw new RangeError(`No workload ${options.focus} in the input.`);
@@ -50,29 +56,54 @@ export function listConnections(analysis: NetworkPolicyAnalysis, options: Connec
       if (s === d || !(involves(s) || involves(d))) continue;
       const verdict = analysis.between(s, d);
       if (verdict.connections.isEmpty()) continue;
+      const np = verdict.networkPolicy;
       lines.push({
         src: workloads[s]!.id,
         dst: workloads[d]!.id,
         conn: verdict.connections.toString(),
-        allowedBy: { ingress: refs(verdict.ingress.because), egress: refs(verdict.egress.because) },
+        allowedBy: { ingress: refs(np.ingress.because), egress: refs(np.egress.because), ...authorizationRefs(verdict.groups) },
+        ...istioFields(verdict.groups, verdict.refused),
       });
     }
   }
   for (const i of indices) {
     if (!involves(i)) continue;
     const id = workloads[i]!.id;
-    for (const segment of mergeForPrinting(analysis.toExternal(i))) {
+    for (const segment of mergeForPrinting(analysis.networkPolicies.toExternal(i))) {
       for (const range of segment.ranges) {
         lines.push({ src: id, dst: external(range), conn: segment.conn, allowedBy: { ingress: "not isolated", egress: segment.by } });
       }
     }
-    for (const segment of mergeForPrinting(analysis.fromExternal(i))) {
+    const fromOutside = analysis
+      .fromExternal(i)
+      .filter((v) => !v.connections.isEmpty())
+      .map((v) => ({ ...v.networkPolicy, connections: v.connections }));
+    for (const segment of mergeForPrinting(fromOutside)) {
       for (const range of segment.ranges) {
         lines.push({ src: external(range), dst: id, conn: segment.conn, allowedBy: { ingress: segment.by, egress: "not isolated" } });
       }
     }
   }
   return lines.sort((a, b) => compare(a.src, b.src) || compare(a.dst, b.dst));
+}
+
+function authorizationRefs(groups: PortGroup[]): { authorization?: string[] } {
+  const ids = [...new Set(groups.flatMap((g) => g.allowedBy))].sort();
+  return ids.length ? { authorization: ids } : {};
+}
+
+/** The Istio part of a line: encryption, HTTP constraints, conditional and refused ports. */
+function istioFields(groups: PortGroup[], refused: { connections: { toString(): string }; reason: string }[]): Partial<ConnectionLine> {
+  const kinds = new Set(groups.map((g) => (g.encryption === "not captured" ? "plaintext" : g.encryption)));
+  const fields: Partial<ConnectionLine> = {};
+  if (kinds.size === 1) fields.mtls = [...kinds][0] as ConnectionLine["mtls"];
+  else if (kinds.size > 1) fields.mtls = "mixed";
+  const http = groups.flatMap((g) => g.http?.alternatives ?? []);
+  if (http.length) fields.http = http;
+  const conditional = groups.filter((g) => g.authorization === "conditional").map((g) => ({ conn: g.connections.toString(), reason: g.reason }));
+  if (conditional.length) fields.conditional = conditional;
+  if (refused.length) fields.refused = refused.map((r) => ({ conn: r.connections.toString(), reason: r.reason }));
+  return fields;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -5,18 +5,18 @@
  */
 import { describe, expect, it } from "vitest";
 import { computeConnectivity, formatConnectionsText } from "../connectivity";
-import { np, ns, wl } from "../testing/builders";
+import { DEFAULT_MESH, np, ns, wl } from "../testing/builders";
 import type { Namespace, Policy, Workload } from "../../model";
 
 const ALL = "0.0.0.0-255.255.255.255[External]";
 
 function lines(workloads: Workload[], namespaces: Namespace[], policies: Policy[], focus?: string): string[] {
-  const report = computeConnectivity({ workloads, namespaces, policies }, { focus });
+  const report = computeConnectivity({ workloads, namespaces, policies, services: [], meshConfig: DEFAULT_MESH }, { focus });
   return formatConnectionsText(report.connections).split("\n").filter(Boolean);
 }
 
 function issues(workloads: Workload[], namespaces: Namespace[], policies: Policy[]) {
-  return computeConnectivity({ workloads, namespaces, policies }).issues;
+  return computeConnectivity({ workloads, namespaces, policies, services: [], meshConfig: DEFAULT_MESH }).issues;
 }
 
 const a = wl("ns1/a[Deployment]", { app: "a" }, { ports: [["http", 8080]] });

@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Policy, Workload } from "../../model";
 import { computeConnectivity } from "../connectivity";
-import { np, ns, wl } from "../testing/builders";
+import { DEFAULT_MESH, np, ns, wl } from "../testing/builders";
 
 const NAMESPACES = [ns("ns1", { team: "x" }), ns("ns2", { team: "y" })];
 const labelValue = fc.constantFrom("a", "b", "c");
@@ -39,7 +39,7 @@ const toNumber = (ip: string) => ip.split(".").reduce((n, octet) => n * 256 + Nu
 
 /** What is allowed per pair; outside ranges become sample addresses, so ranges may be cut differently. */
 function allowed(workloads: Workload[], policies: Policy[]): Map<string, string> {
-  const report = computeConnectivity({ workloads, namespaces: NAMESPACES, policies });
+  const report = computeConnectivity({ workloads, namespaces: NAMESPACES, policies, services: [], meshConfig: DEFAULT_MESH });
   const result = new Map<string, string>();
   const expand = (end: string) => {
     const range = /^(.+)-(.+)\[External\]$/.exec(end);

@@ -1,5 +1,20 @@
 /** Small builders for hand-checkable engine fixtures. */
-import type { ContainerPort, Labels, Namespace, Policy, PolicyKind, Protocol, Workload } from "../../model";
+import type { ContainerPort, Labels, MeshConfig, Namespace, Policy, PolicyKind, Protocol, Service, Workload } from "../../model";
+
+/** Istio's defaults: root namespace istio-system, ALLOW_ANY outbound. */
+export const DEFAULT_MESH: MeshConfig = { source: null, rootNamespace: "istio-system", outboundTrafficPolicy: "ALLOW_ANY" };
+
+export function svc(id: string, selector: Labels, ports: [name: string | undefined, port: number, targetPort: number | string][]): Service {
+  const [namespace, name] = id.split("/") as [string, string];
+  return {
+    id: `${namespace}/${name}[Service]`,
+    namespace,
+    name,
+    type: "ClusterIP",
+    selector,
+    ports: ports.map(([portName, port, targetPort]) => ({ ...(portName ? { name: portName } : {}), port, targetPort, protocol: "TCP" })),
+  };
+}
 
 export function ns(name: string, labels: Labels = {}): Namespace {
   return { name, labels: { ...labels, "kubernetes.io/metadata.name": name }, declared: true };
