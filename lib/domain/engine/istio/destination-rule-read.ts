@@ -7,7 +7,7 @@ import type { Policy } from "../../model";
 import type { PolicyIssue } from "../issues";
 import { readWorkloadSelector, sameSelector, type MatchLabels } from "./istio-selectors";
 import { resolveHost } from "./destination-rule-hosts";
-import { compareCreation, creationOrder, describeValue, Invalid, isAbsent, isObject, refusedIssue, type CreationOrder, type Json } from "./mtls-verbatim";
+import { compareCreation, creationOrder, describeValue, Invalid, isAbsent, isObject, readEach, type CreationOrder, type Json } from "./mtls-verbatim";
 
 /** ClientTLSSettings.TLSmode (https://istio.io/latest/docs/reference/config/networking/destination-rule/#ClientTLSSettings-TLSmode). */
 export type ClientTlsMode = "DISABLE" | "SIMPLE" | "MUTUAL" | "ISTIO_MUTUAL";
@@ -46,19 +46,7 @@ export interface DestinationRuleEntry {
 
 /** Reads every DestinationRule; those Istio would refuse are reported and left out. */
 export function readDestinationRules(policies: readonly Policy[]): { rules: DestinationRuleEntry[]; issues: PolicyIssue[] } {
-  const rules: DestinationRuleEntry[] = [];
-  const issues: PolicyIssue[] = [];
-  for (const policy of policies) {
-    if (policy.kind !== "DestinationRule") continue;
-    const notes: PolicyIssue[] = [];
-    try {
-      rules.push(readRule(policy, notes));
-      issues.push(...notes);
-    } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      issues.push(refusedIssue(policy, error));
-    }
-  }
+  const { rules, issues } = readEach(policies, "DestinationRule", readRule);
   rules.sort((a, b) => compareCreation(a.order, b.order));
   issues.push(...mergedTrafficPolicies(rules));
   return { rules, issues };

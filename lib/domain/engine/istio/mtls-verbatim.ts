@@ -32,6 +32,31 @@ export function refusedIssue(policy: Policy, error: Invalid): PolicyIssue {
   };
 }
 
+/**
+ * Reads every policy of one kind with `read`, which may add notes and throws Invalid for what
+ * Istio would refuse: refused objects become issues and are left out.
+ */
+export function readEach<T>(
+  policies: readonly Policy[],
+  kind: Policy["kind"],
+  read: (policy: Policy, notes: PolicyIssue[]) => T,
+): { rules: T[]; issues: PolicyIssue[] } {
+  const rules: T[] = [];
+  const issues: PolicyIssue[] = [];
+  for (const policy of policies) {
+    if (policy.kind !== kind) continue;
+    const notes: PolicyIssue[] = [];
+    try {
+      rules.push(read(policy, notes));
+      issues.push(...notes);
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error;
+      issues.push(refusedIssue(policy, error));
+    }
+  }
+  return { rules, issues };
+}
+
 /** `base.key`, or `base["app.kubernetes.io/name"]` when the key is not a plain identifier. */
 export function fieldPath(base: string, key: string): string {
   return /^[A-Za-z_$][\w$-]*$/.test(key) ? `${base}.${key}` : `${base}[${JSON.stringify(key)}]`;

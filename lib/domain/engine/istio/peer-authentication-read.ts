@@ -6,7 +6,7 @@
 import type { Policy } from "../../model";
 import type { PolicyIssue } from "../issues";
 import { readWorkloadSelector, type MatchLabels } from "./istio-selectors";
-import { creationOrder, describeValue, Invalid, isAbsent, isObject, refusedIssue, type CreationOrder } from "./mtls-verbatim";
+import { creationOrder, describeValue, Invalid, isAbsent, isObject, readEach, type CreationOrder } from "./mtls-verbatim";
 
 /** What a server-side sidecar accepts: only mTLS, both mTLS and plaintext, or only plaintext. */
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
@@ -37,19 +37,7 @@ export interface PeerAuthenticationRule {
  * mode is reported and read as UNSET, so that level inherits.
  */
 export function readPeerAuthentications(policies: readonly Policy[]): { rules: PeerAuthenticationRule[]; issues: PolicyIssue[] } {
-  const rules: PeerAuthenticationRule[] = [];
-  const issues: PolicyIssue[] = [];
-  for (const policy of policies) {
-    if (policy.kind !== "PeerAuthentication") continue;
-    const notes: PolicyIssue[] = [];
-    try {
-      rules.push(readRule(policy, notes));
-      issues.push(...notes);
-    } catch (error) {
-      if (!(error instanceof Invalid)) throw error;
-      issues.push(refusedIssue(policy, error));
-    }
-  }
+  const { rules, issues } = readEach(policies, "PeerAuthentication", readRule);
   return { rules, issues };
 }
 
