@@ -101,3 +101,28 @@ describe("outside the cluster", () => {
     expect(report.connections.filter((l) => l.dst === cart.id).map((l) => `${l.src} : ${l.conn}`)).toEqual(["0.0.0.0-255.255.255.255[External] : SCTP,UDP"]);
   });
 });
+
+describe("sources the policies cannot tell apart share decisions", () => {
+  const byNamespace = ap("shop", "cart-from-shop", { selector: { matchLabels: { app: "cart" } }, rules: [{ from: [{ source: { namespaces: ["shop"] } }] }] });
+  const byPrincipal = ap("shop", "cart-from-web", { selector: { matchLabels: { app: "cart" } }, rules: [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }] }] });
+
+  it("gives web and batch (same namespace) the same signature when only the namespace is tested", async () => {
+    const { compileAuthorizationPolicies } = await import("./istio/authz");
+    const authz = compileAuthorizationPolicies({ workloads: [web, cart, batch], policies: [byNamespace], rootNamespace: "istio-system" });
+    expect(authz.sourceSignature(cart, web)).toBe(authz.sourceSignature(cart, batch));
+    expect(authz.sourceSignature(cart, web)).not.toBe(authz.sourceSignature(cart, old));
+    expect(line(web, cart, [byNamespace])?.conn).toBe("All Connections");
+    expect(line(batch, cart, [byNamespace])?.conn).toBe("All Connections");
+  });
+
+  it("tells them apart when a principal is tested, and decides each right", async () => {
+    const { compileAuthorizationPolicies } = await import("./istio/authz");
+    const authz = compileAuthorizationPolicies({ workloads: [web, cart, batch], policies: [byPrincipal], rootNamespace: "istio-system" });
+    expect(authz.sourceSignature(cart, web)).not.toBe(authz.sourceSignature(cart, batch));
+    // Asked in both orders, so a shared profile could not leak one source's answer to the other.
+    const report = computeConnectivity({ workloads: [batch, cart, web], namespaces: NS, services: [cartSvc], policies: [byPrincipal], meshConfig: DEFAULT_MESH });
+    const conn = (src: Workload) => report.connections.find((l) => l.src === src.id && l.dst === cart.id)?.conn;
+    expect(conn(web)).toBe("All Connections");
+    expect(conn(batch)).toBe("SCTP,UDP");
+  });
+});

@@ -82,19 +82,35 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
   const hasDestinationRules = input.policies.some((p) => p.kind === "DestinationRule");
   const policyById = new Map(input.policies.map((p) => [p.id, p]));
   const profiles = new Map<string, IstioProfile>();
+  /** Per destination, the profiles for a source with and without a sidecar (fast path). */
+  const bySidecar: IstioProfile[][] = [];
+  /** Per destination: 1 when no AuthorizationPolicy looks at who the source is, 2 when one does. */
+  const blind = new Uint8Array(workloads.length);
+  const identityBlind = (d: number) => {
+    if (blind[d] === 0) blind[d] = authorization.sourceSignature(workloads[d]!, workloads[d]!) === "" ? 1 : 2;
+    return blind[d] === 1;
+  };
   /** Per destination, per source index: the profile that applies (filled as pairs are asked). */
   const profileBySource: (IstioProfile[] | undefined)[] = [];
 
   /** The Service ports that send to a workload's port: for DestinationRule lookup and protocol. */
   const servicesOf = new Map<string, { svc: Service; sp: Service["ports"][number] }[]>();
-  const servicePorts = (destination: Workload, port: number) => {
+  const servicesByNamespace = new Map<string, Service[]>();
+  for (const svc of input.services) {
+    const list = servicesByNamespace.get(svc.namespace);
+    if (list) list.push(svc);
+    else servicesByNamespace.set(svc.namespace, [svc]);
+  }
+  const servicePortsOf = (destination: Workload) => {
     let all = servicesOf.get(destination.id);
     if (!all) {
-      all = input.services.filter((svc) => selects(svc, destination)).flatMap((svc) => svc.ports.filter((sp) => sp.protocol === "TCP").map((sp) => ({ svc, sp })));
+      all = (servicesByNamespace.get(destination.namespace) ?? []).filter((svc) => selects(svc, destination)).flatMap((svc) => svc.ports.filter((sp) => sp.protocol === "TCP").map((sp) => ({ svc, sp })));
       servicesOf.set(destination.id, all);
     }
-    return all.filter(({ sp }) => sp.targetPort === port || destination.ports.some((cp) => cp.name === sp.targetPort && cp.port === port));
+    return all;
   };
+  const servicePorts = (destination: Workload, port: number) =>
+    servicePortsOf(destination).filter(({ sp }) => sp.targetPort === port || destination.ports.some((cp) => cp.name === sp.targetPort && cp.port === port));
 
   /**
    * Ports that a destination's Istio settings tell apart: its container ports, the ports its
@@ -109,10 +125,7 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
       const set = new Set<number>(w.ports.filter((p) => p.protocol === "TCP").map((p) => p.port));
       for (const port of Object.keys(peerAuthentication.byWorkload.get(w.id)?.ports ?? {})) set.add(Number(port));
       for (const id of authorization.policiesFor(w)) for (const port of authorizationPorts(policyById.get(id))) set.add(port);
-      for (const svc of input.services) {
-        if (!selects(svc, w)) continue;
-        for (const sp of svc.ports) if (typeof sp.targetPort === "number") set.add(sp.targetPort);
-      }
+      for (const { sp } of servicePortsOf(w)) if (typeof sp.targetPort === "number") set.add(sp.targetPort);
       ports = [...set].filter((p) => p >= 1 && p <= 65535).sort((a, b) => a - b);
       distinctPorts.set(d, ports);
     }
@@ -172,7 +185,7 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
     },
     fromExternal(d) {
       const profile = profileFor(null, d);
-      return networkPolicies.fromExternal(d).map((segment) => ({ ips: segment.ips, ...verdict(segment.connections, profile, segment) }));
+      return networkPolicies.fromExternal(d).map((segment) => Object.assign(verdict(segment.connections, profile, segment), { ips: segment.ips }));
     },
   };
   return analysis;
@@ -181,25 +194,40 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
    * How Istio treats every port from a source (null: outside) to a destination, as classes of
    * ports that decide alike: each port the destination's settings name, and all other TCP ports
    * together (UDP and SCTP are never captured). Sources the destination's settings cannot tell
-   * apart share one profile: the key holds only what matters (sidecar; identity when
-   * AuthorizationPolicies apply; namespace and labels when DestinationRules exist; a source
-   * without a sidecar by name, since the reason names it).
+   * apart share one profile: the key holds only what matters (sidecar; which identity patterns of
+   * the destination's AuthorizationPolicies it matches; namespace and labels when
+   * DestinationRules exist).
    */
   function profileFor(source: Workload | null, d: number): IstioProfile {
     const destination = workloads[d]!;
+    // Fast path: no identity test and no DestinationRule, so only the sidecar matters.
+    if (source !== null && !hasDestinationRules && identityBlind(d)) {
+      const slots = (bySidecar[d] ??= []);
+      const slot = source.sidecar.injected ? 0 : 1;
+      return (slots[slot] ??= buildProfile(source, d));
+    }
     let key: string;
     if (source === null) key = `${d}|outside`;
-    else if (!source.sidecar.injected) key = `${d}|${source.id}`;
     else {
-      const identity = authorization.policiesFor(destination).length > 0 ? `${source.namespace}/${source.serviceAccount}` : "-";
+      const identity = authorization.sourceSignature(destination, source);
       const client = hasDestinationRules ? `${source.namespace}|${JSON.stringify(source.labels)}` : "-";
-      key = `${d}|${identity}|${client}`;
+      key = `${d}|${source.sidecar.injected ? "sidecar" : "plain"}|${identity}|${client}`;
     }
     let profile = profiles.get(key);
     if (!profile) {
+      profile = buildProfile(source, d);
+      profiles.set(key, profile);
+    }
+    return profile;
+  }
+
+  function buildProfile(source: Workload | null, d: number): IstioProfile {
+    const destination = workloads[d]!;
+    {
       const classes: PortClass[] = [];
       const add = (ports: ConnectionSet, result: Omit<PortGroup, "connections"> | RefusedPorts) => {
-        const reason = portAgnostic(result.reason);
+        // Shared by every source with the same key, so the text must not name this one.
+        const reason = portAgnostic(source ? result.reason.replaceAll(source.id, "the source") : result.reason);
         if ("encryption" in result) {
           const state = { ...result, reason };
           const stateKey = JSON.stringify([state.encryption, state.authorization, reason, state.allowedBy, state.http ?? null]);
@@ -218,10 +246,8 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
       const representative = rest.ranges("TCP")[0]?.[0];
       if (representative !== undefined) add(rest, decidePort(source, destination, representative));
       const passes = ConnectionSet.unionAll(classes.filter((c) => c.state).map((c) => c.ports));
-      profile = { classes, passes };
-      profiles.set(key, profile);
+      return { classes, passes };
     }
-    return profile;
   }
 }
 
@@ -240,34 +266,44 @@ interface IstioProfile {
 }
 
 /** The verdict for what the NetworkPolicies allow; its groups are only worked out when read. */
-function verdict<N>(allowed: ConnectionSet, profile: IstioProfile, networkPolicy: N): Omit<MeshVerdict, "networkPolicy"> & { networkPolicy: N } {
-  let detail: { groups: PortGroup[]; refused: RefusedPorts[] } | undefined;
-  const details = () => {
-    if (!detail) {
+class LazyVerdict<N> {
+  readonly connections: ConnectionSet;
+  private detail: { groups: PortGroup[]; refused: RefusedPorts[] } | undefined;
+
+  constructor(
+    private readonly allowed: ConnectionSet,
+    private readonly profile: IstioProfile,
+    readonly networkPolicy: N,
+  ) {
+    this.connections = allowed.intersect(profile.passes);
+  }
+
+  get groups(): PortGroup[] {
+    return this.details().groups;
+  }
+
+  get refused(): RefusedPorts[] {
+    return this.details().refused;
+  }
+
+  private details() {
+    if (!this.detail) {
       const byKey = new Map<string, PortGroup | RefusedPorts>();
-      for (const cls of profile.classes) {
-        const ports = cls.ports.intersect(allowed);
+      for (const cls of this.profile.classes) {
+        const ports = cls.ports.intersect(this.allowed);
         if (ports.isEmpty()) continue;
         const same = byKey.get(cls.stateKey);
         if (same) same.connections = same.connections.union(ports);
         else byKey.set(cls.stateKey, cls.state ? { ...cls.state, connections: ports } : { connections: ports, reason: cls.refusedReason! });
       }
       const entries = [...byKey.values()];
-      detail = { groups: entries.filter((e): e is PortGroup => "encryption" in e), refused: entries.filter((e) => !("encryption" in e)) };
+      this.detail = { groups: entries.filter((e): e is PortGroup => "encryption" in e), refused: entries.filter((e) => !("encryption" in e)) };
     }
-    return detail;
-  };
-  return {
-    connections: allowed.intersect(profile.passes),
-    networkPolicy,
-    get groups() {
-      return details().groups;
-    },
-    get refused() {
-      return details().refused;
-    },
-  };
+    return this.detail;
+  }
 }
+
+const verdict = <N>(allowed: ConnectionSet, profile: IstioProfile, networkPolicy: N) => new LazyVerdict(allowed, profile, networkPolicy);
 
 /** A Service sends to the workloads of its namespace whose labels include its selector. */
 const selects = (svc: Service, w: Workload) =>

@@ -85,6 +85,36 @@ export function requestFacts(request: AuthzRequest, trustDomain: string): Facts 
   return { peer, sourceIp, port: request.port, http: request.http };
 }
 
+/** The mTLS identity of a workload as a peer, the way {@link requestFacts} derives it. */
+export type PeerIdentity = Extract<Facts["peer"], { kind: "known" }>;
+
+/**
+ * Every test a rule makes of the peer identity (one per pattern of its principals, namespaces and
+ * serviceAccounts fields, and of source.* conditions, positive and negative). Two sources that
+ * pass exactly the same tests get exactly the same decisions: nothing else in a rule looks at who
+ * the source is.
+ */
+export function peerTests(rule: ParsedRule, trustDomain: string): ((peer: PeerIdentity) => boolean)[] {
+  const tests: ((peer: PeerIdentity) => boolean)[] = [];
+  for (const field of [...(rule.from ?? []).flat(), ...rule.when]) {
+    const patterns = [...field.values, ...field.notValues];
+    if (field.attribute === "source.principal") {
+      for (const p of patterns) {
+        const m = stringMatcher(localizeTrustDomain(p, trustDomain));
+        tests.push((peer) => m(peer.principal));
+      }
+    } else if (field.attribute === "source.namespace") {
+      for (const p of patterns) {
+        const m = namespaceMatcher(p);
+        tests.push((peer) => m(peer.namespace));
+      }
+    } else if (field.attribute === "source.serviceAccount") {
+      for (const p of patterns) tests.push((peer) => peer.serviceAccount === p);
+    }
+  }
+  return tests;
+}
+
 /** How a field reads in a condition, e.g. `ipBlocks ["10.0.0.0/8"] and notIpBlocks ["10.1.0.0/16"]`. */
 export function describeField(field: ParsedField): string {
   const parts: string[] = [];

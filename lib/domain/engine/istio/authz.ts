@@ -13,7 +13,7 @@
 import type { Labels, Policy, Workload } from "../../model";
 import type { PolicyIssue } from "../issues";
 import { decide, NO_ALLOW_POLICY, type Evaluation, type MatchedRule } from "./authz-decide";
-import { compileRule, DEFAULT_TRUST_DOMAIN, requestFacts, type CompiledRule } from "./authz-match";
+import { compileRule, DEFAULT_TRUST_DOMAIN, peerTests, requestFacts, type CompiledRule, type PeerIdentity } from "./authz-match";
 import type { AuthzAction, Facts } from "./authz-model";
 import { parseAuthorizationPolicy } from "./authz-parse";
 import type { AuthzDecision, AuthzRequest } from "./authz-types";
@@ -47,6 +47,12 @@ export interface CompileAuthorizationPoliciesInput {
 export interface AuthorizationPolicies {
   /** The decision for one connection (possibly shared with other calls, so frozen). */
   authorize(request: AuthzRequest): AuthzDecision;
+  /**
+   * What the destination's policies can tell about a workload source: sources with the same
+   * signature get the same decision for every request (so callers may share results). "" when
+   * no policy looks at the source's identity.
+   */
+  sourceSignature(destination: Workload, source: Workload): string;
   /** Ids of the (valid, sidecar-enforced) AuthorizationPolicies that apply to the workload, sorted. */
   policiesFor(workload: Workload): string[];
   /** Policies Istio would refuse, left out. */
@@ -65,6 +71,7 @@ interface CompiledPolicy {
   provider: string;
   selector: [string, string][];
   rules: CompiledRule[];
+  peerTests: ((peer: PeerIdentity) => boolean)[];
 }
 
 /** The policies that apply to one workload, by action. Shared by workloads with the same set. */
@@ -74,6 +81,8 @@ interface Applicable {
   deny: CompiledRule[];
   allow: CompiledRule[];
   hasAllowPolicy: boolean;
+  /** The tests the policies make of the source identity (see peerTests). */
+  peerTests: ((peer: PeerIdentity) => boolean)[];
   /** Decisions already made for these policies, by {@link factsKey}. */
   decided: Map<string, AuthzDecision>;
 }
@@ -123,6 +132,7 @@ function compilePolicies(policies: Policy[], trustDomain: string) {
       provider: provider ?? "",
       selector: Object.entries(selector),
       rules: rules.map((rule, index) => compileRule(rule, { label: `${id} rule ${index}`, mode, trustDomain })),
+      peerTests: rules.flatMap((rule) => peerTests(rule, trustDomain)),
     });
   }
   return { compiled, issues, notes };
@@ -166,6 +176,7 @@ export function compileAuthorizationPolicies(input: CompileAuthorizationPolicies
         deny: of("DENY").flatMap((policy) => policy.rules),
         allow: of("ALLOW").flatMap((policy) => policy.rules),
         hasAllowPolicy: of("ALLOW").length > 0,
+        peerTests: policies.flatMap((policy) => policy.peerTests),
         decided: new Map(),
       };
       applicableBySet.set(key, applicable);
@@ -209,8 +220,19 @@ export function compileAuthorizationPolicies(input: CompileAuthorizationPolicies
     return decision;
   }
 
+  function sourceSignature(destination: Workload, source: Workload): string {
+    const tests = applicableTo(destination).peerTests;
+    if (tests.length === 0) return "";
+    const { namespace, serviceAccount } = source;
+    const peer: PeerIdentity = { kind: "known", principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`, namespace, serviceAccount: `${namespace}/${serviceAccount}` };
+    let signature = "";
+    for (const test of tests) signature += test(peer) ? "1" : "0";
+    return signature;
+  }
+
   return {
     authorize,
+    sourceSignature,
     policiesFor: (workload) => [...applicableTo(workload).ids],
     issues,
     notes,
