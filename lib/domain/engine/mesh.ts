@@ -90,8 +90,6 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
     if (blind[d] === 0) blind[d] = authorization.sourceSignature(workloads[d]!, workloads[d]!) === "" ? 1 : 2;
     return blind[d] === 1;
   };
-  /** Per destination, per source index: the profile that applies (filled as pairs are asked). */
-  const profileBySource: (IstioProfile[] | undefined)[] = [];
 
   /** The Service ports that send to a workload's port: for DestinationRule lookup and protocol. */
   const servicesOf = new Map<string, { svc: Service; sp: Service["ports"][number] }[]>();
@@ -178,16 +176,25 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
     notes: authorization.notes,
     between(s, d) {
       const networkPolicy = networkPolicies.between(s, d);
-      let row = profileBySource[d];
-      if (!row) row = profileBySource[d] = new Array<IstioProfile>(workloads.length);
-      const profile = (row[s] ??= profileFor(workloads[s]!, d));
-      return verdict(networkPolicy.connections, profile, networkPolicy);
+      return verdict(networkPolicy.connections, profileFor(workloads[s]!, d), networkPolicy);
     },
     fromExternal(d) {
       const profile = profileFor(null, d);
       return networkPolicies.fromExternal(d).map((segment) => Object.assign(verdict(segment.connections, profile, segment), { ips: segment.ips }));
     },
   };
+  // The compact answer, computed up front: for every destination whose policies do not look at
+  // who the source is, the two profiles (source with and without a sidecar) all pairs use.
+  const withSidecar = workloads.find((w) => w.sidecar.injected);
+  const withoutSidecar = workloads.find((w) => !w.sidecar.injected);
+  if (!hasDestinationRules) {
+    workloads.forEach((_, d) => {
+      if (!identityBlind(d)) return;
+      const slots = (bySidecar[d] ??= []);
+      if (withSidecar) slots[0] ??= buildProfile(withSidecar, d);
+      if (withoutSidecar) slots[1] ??= buildProfile(withoutSidecar, d);
+    });
+  }
   return analysis;
 
   /**
