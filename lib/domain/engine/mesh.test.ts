@@ -126,3 +126,23 @@ describe("sources the policies cannot tell apart share decisions", () => {
     expect(conn(batch)).toBe("SCTP,UDP");
   });
 });
+
+describe("bulk queries", () => {
+  it("connectionsBetween and peersOf agree with between, whatever the Istio policies", async () => {
+    const { analyzeMesh } = await import("./mesh");
+    const policies = [
+      pa("shop", "default", { mtls: { mode: "STRICT" } }),
+      ap("shop", "cart-from-web", { selector: { matchLabels: { app: "cart" } }, rules: [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }] }] }),
+      dr("shop", "cart", { host: "cart", trafficPolicy: { portLevelSettings: [{ port: { number: 6379 }, tls: { mode: "DISABLE" } }] } }),
+    ];
+    const workloads = [web, cart, batch, old];
+    const analysis = analyzeMesh({ workloads, namespaces: NS, services: [cartSvc], policies, meshConfig: DEFAULT_MESH });
+    workloads.forEach((_, s) => {
+      const expected = workloads
+        .map((__, d) => ({ destination: d, connections: analysis.between(s, d).connections.toString() }))
+        .filter((p) => p.destination !== s && p.connections !== "No Connections");
+      expect(analysis.peersOf(s).map((p) => ({ destination: p.destination, connections: p.connections.toString() }))).toEqual(expected);
+      workloads.forEach((__, d) => expect(analysis.connectionsBetween(s, d).toString()).toBe(analysis.between(s, d).connections.toString()));
+    });
+  });
+});

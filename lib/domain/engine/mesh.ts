@@ -63,6 +63,10 @@ export interface MeshAnalysis {
   readonly issues: readonly PolicyIssue[];
   readonly notes: readonly PolicyIssue[];
   between(source: number, destination: number): MeshVerdict;
+  /** What `between` allows, without groups or explanations (cheaper: for bulk questions). */
+  connectionsBetween(source: number, destination: number): ConnectionSet;
+  /** Every workload the source may connect to, with what: one workload's peers. */
+  peersOf(source: number): { destination: number; connections: ConnectionSet }[];
   /** From outside the cluster: the NetworkPolicy address segments, each through Istio. */
   fromExternal(destination: number): (Omit<MeshVerdict, "networkPolicy"> & { ips: ExternalSegment["ips"]; networkPolicy: ExternalSegment })[];
 }
@@ -177,6 +181,19 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
     between(s, d) {
       const networkPolicy = networkPolicies.between(s, d);
       return verdict(networkPolicy.connections, profileFor(workloads[s]!, d), networkPolicy);
+    },
+    connectionsBetween(s, d) {
+      const allowed = networkPolicies.connectionsBetween(s, d);
+      return allowed.isEmpty() ? allowed : allowed.intersect(profileFor(workloads[s]!, d).passes);
+    },
+    peersOf(s) {
+      const peers: { destination: number; connections: ConnectionSet }[] = [];
+      for (let d = 0; d < workloads.length; d++) {
+        if (d === s) continue;
+        const connections = analysis.connectionsBetween(s, d);
+        if (!connections.isEmpty()) peers.push({ destination: d, connections });
+      }
+      return peers;
     },
     fromExternal(d) {
       const profile = profileFor(null, d);

@@ -50,6 +50,8 @@ export interface NetworkPolicyAnalysis {
   readonly issues: readonly PolicyIssue[];
   /** Between two workloads (indices into `workloads`). */
   between(source: number, destination: number): PairVerdict;
+  /** What `between` allows, without the explanation (cheaper: for bulk questions). */
+  connectionsBetween(source: number, destination: number): ConnectionSet;
   /** From a workload to addresses outside the cluster: disjoint address ranges, each with what is allowed. */
   toExternal(source: number): ExternalSegment[];
   /** From addresses outside the cluster to a workload. */
@@ -170,6 +172,15 @@ export function analyzeNetworkPolicies(input: {
     return { connections, because };
   };
 
+  /** `direction` without the explanation: for questions that only need the answer. */
+  const ALL = ConnectionSet.all();
+  const allowedOnly = (rules: AttachedRule[], isolated: boolean, peer: number, destination: number): ConnectionSet => {
+    if (!isolated) return ALL;
+    let connections = ConnectionSet.none();
+    for (const rule of rules) if (admits(rule, peer)) connections = connections.union(portsToward(rule, destination));
+    return connections;
+  };
+
   const external = (rules: AttachedRule[], isolated: boolean, destination: number | null): ExternalSegment[] => {
     if (!isolated) return [{ ips: IpSet.all(), connections: ConnectionSet.all(), because: "not isolated" }];
     const pieces = rules
@@ -189,6 +200,11 @@ export function analyzeNetworkPolicies(input: {
       const ingress = direction(ingressRules[destination]!, isolatedForIngress[destination]!, source, destination);
       const egress = direction(egressRules[source]!, isolatedForEgress[source]!, destination, destination);
       return { connections: ingress.connections.intersect(egress.connections), ingress, egress };
+    },
+    connectionsBetween(source, destination) {
+      const ingress = allowedOnly(ingressRules[destination]!, isolatedForIngress[destination]!, source, destination);
+      if (ingress.isEmpty()) return ingress;
+      return ingress.intersect(allowedOnly(egressRules[source]!, isolatedForEgress[source]!, destination, destination));
     },
     toExternal: (source) => external(egressRules[source]!, isolatedForEgress[source]!, null),
     fromExternal: (destination) => external(ingressRules[destination]!, isolatedForIngress[destination]!, destination),

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Policy, Workload } from "../../model";
 import { computeConnectivity } from "../connectivity";
+import { analyzeNetworkPolicies } from "./evaluate";
 import { DEFAULT_MESH, np, ns, wl } from "../testing/builders";
 
 const NAMESPACES = [ns("ns1", { team: "x" }), ns("ns2", { team: "y" })];
@@ -119,6 +120,22 @@ describe("NetworkPolicy properties", () => {
         const forward = allowed(workloads, policies);
         const backward = allowed([...workloads].reverse(), [...policies].reverse());
         expect(new Map([...backward].sort())).toEqual(new Map([...forward].sort()));
+      }),
+      runs,
+    );
+  });
+});
+
+describe("the cheap query", () => {
+  it("connectionsBetween allows exactly what between allows", () => {
+    fc.assert(
+      fc.property(workloadsArb, policiesArb, (workloads, policies) => {
+        const analysis = analyzeNetworkPolicies({ workloads, namespaces: NAMESPACES, policies });
+        for (let s = 0; s < workloads.length; s++) {
+          for (let d = 0; d < workloads.length; d++) {
+            expect(analysis.connectionsBetween(s, d).toString()).toBe(analysis.between(s, d).connections.toString());
+          }
+        }
       }),
       runs,
     );
