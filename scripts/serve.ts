@@ -1,14 +1,14 @@
 /**
  * `npm start` (and `npm run dev` with --dev): the database (embedded unless DATABASE_URL is set,
- * migrations applied), a production build if there is none, and the server on 127.0.0.1:3000
- * (HOST/PORT to change).
+ * migrations applied), a production build when there is none or the sources changed since, and
+ * the server on 127.0.0.1:3000 (HOST/PORT to change).
  */
-import { buildApp, hasBuild, log, openDatabase, serverAddress, startApp, stopTogether } from "./lib/app-server";
+import { buildApp, hasCurrentBuild, log, openDatabase, serverAddress, startApp, stopTogether } from "./lib/app-server";
 
 const dev = process.argv.includes("--dev");
 const database = await openDatabase();
 try {
-  if (!dev && !hasBuild()) buildApp();
+  if (!dev && !hasCurrentBuild()) buildApp(); // none yet, or the sources changed since
   const { host, port } = serverAddress();
   const app = await startApp({ host, port, dev, database });
   stopTogether(app, database);

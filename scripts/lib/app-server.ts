@@ -3,8 +3,8 @@
  * build when there is none, `next start` on loopback, wait until healthy, clean shutdown.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { resolve } from "node:path";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { ensureDatabase, type DatabaseHandle } from "@/lib/server/db/database";
 
 export const log = (message: string) => console.log(`[meshlens] ${message}`);
@@ -18,7 +18,20 @@ export function buildApp(): void {
   if (result.status !== 0) throw new Error("next build failed (see above).");
 }
 
-export const hasBuild = () => existsSync(resolve(root, ".next/BUILD_ID"));
+/** Whether a production build exists that is newer than every source it was built from. */
+export function hasCurrentBuild(): boolean {
+  const buildId = resolve(root, ".next/BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const builtAt = statSync(buildId).mtimeMs;
+  const newer = (path: string): boolean => {
+    const stat = statSync(path);
+    if (!stat.isDirectory()) return stat.mtimeMs > builtAt;
+    return readdirSync(path).some((entry) => !entry.startsWith(".") && newer(join(path, entry)));
+  };
+  return !["app", "components", "lib", "public", "package-lock.json", "next.config.ts"]
+    .map((p) => resolve(root, p))
+    .some((p) => existsSync(p) && newer(p));
+}
 
 export interface ServeOptions {
   host: string;

@@ -137,7 +137,8 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
   /** The security state of one TCP port from a source (null: outside the mesh) to a destination. */
   const decidePort = (source: Workload | null, destination: Workload, port: number): Omit<PortGroup, "connections"> | RefusedPorts => {
     const serverMtls = peerAuthentication.byWorkload.get(destination.id)!;
-    const via = hasDestinationRules && source ? servicePorts(destination, port)[0] : undefined;
+    const services = servicePorts(destination, port);
+    const via = hasDestinationRules && source ? services[0] : undefined;
     const clientTls = via
       ? resolveClientTls({
           source: source!,
@@ -150,7 +151,7 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
       : { mode: "AUTO" as const, setBy: null };
     const tls = edgeEncryption({ source, destination, serverMtls, targetPort: port, clientTls });
     if (tls.encryption === "refused") return { connections: ConnectionSet.none(), reason: tls.reason };
-    const http = servicePorts(destination, port).some(({ sp }) => HTTP_PORT_NAME.test(sp.name ?? ""));
+    const http = services.some(({ sp }) => HTTP_PORT_NAME.test(sp.name ?? ""));
     const decision = authorization.authorize({
       source: source ? { kind: "workload", workload: source } : { kind: "unknown" },
       mtls: tls.encryption === "mtls",
@@ -247,31 +248,29 @@ export function analyzeMesh(input: MeshInput): MeshAnalysis {
 
   function buildProfile(source: Workload | null, d: number): IstioProfile {
     const destination = workloads[d]!;
-    {
-      const classes: PortClass[] = [];
-      const add = (ports: ConnectionSet, result: Omit<PortGroup, "connections"> | RefusedPorts) => {
-        // Shared by every source with the same key, so the text must not name this one.
-        const reason = portAgnostic(source ? result.reason.replaceAll(source.id, "the source") : result.reason);
-        if ("encryption" in result) {
-          const state = { ...result, reason };
-          const stateKey = JSON.stringify([state.encryption, state.authorization, reason, state.allowedBy, state.http ?? null]);
-          classes.push({ ports, state, stateKey });
-        } else {
-          classes.push({ ports, refusedReason: reason, stateKey: `refused|${reason}` });
-        }
-      };
-      add(ConnectionSet.all().subtract(ALL_TCP), { encryption: "not captured", authorization: "not enforced", allowedBy: [], reason: "Istio's sidecar only captures TCP" });
-      let rest = ALL_TCP;
-      for (const port of portsOf(d)) {
-        const one = ConnectionSet.of("TCP", port);
-        rest = rest.subtract(one);
-        add(one, decidePort(source, destination, port));
+    const classes: PortClass[] = [];
+    const add = (ports: ConnectionSet, result: Omit<PortGroup, "connections"> | RefusedPorts) => {
+      // Shared by every source with the same key, so the text must not name this one.
+      const reason = portAgnostic(source ? result.reason.replaceAll(source.id, "the source") : result.reason);
+      if ("encryption" in result) {
+        const state = { ...result, reason };
+        const stateKey = JSON.stringify([state.encryption, state.authorization, reason, state.allowedBy, state.http ?? null]);
+        classes.push({ ports, state, stateKey });
+      } else {
+        classes.push({ ports, refusedReason: reason, stateKey: `refused|${reason}` });
       }
-      const representative = rest.ranges("TCP")[0]?.[0];
-      if (representative !== undefined) add(rest, decidePort(source, destination, representative));
-      const passes = ConnectionSet.unionAll(classes.filter((c) => c.state).map((c) => c.ports));
-      return { classes, passes };
+    };
+    add(ConnectionSet.all().subtract(ALL_TCP), { encryption: "not captured", authorization: "not enforced", allowedBy: [], reason: "Istio's sidecar only captures TCP" });
+    let rest = ALL_TCP;
+    for (const port of portsOf(d)) {
+      const one = ConnectionSet.of("TCP", port);
+      rest = rest.subtract(one);
+      add(one, decidePort(source, destination, port));
     }
+    const representative = rest.ranges("TCP")[0]?.[0];
+    if (representative !== undefined) add(rest, decidePort(source, destination, representative));
+    const passes = ConnectionSet.unionAll(classes.filter((c) => c.state).map((c) => c.ports));
+    return { classes, passes };
   }
 }
 

@@ -1,5 +1,6 @@
 /** Builders for the AuthorizationPolicy tests (not used by the engine itself). */
 import type { Labels, Policy, Workload } from "../../model";
+import { wl as workload } from "../testing/builders";
 import { compileAuthorizationPolicies } from "./authz";
 import type { AuthzDecision, AuthzRequest } from "./authz-types";
 
@@ -7,18 +8,7 @@ export const ROOT = "istio-system";
 
 /** A Deployment `ns/name` with a sidecar; pod labels default to `app: name`, the SA to `name`. */
 export function wl(ns: string, name: string, labels: Labels = { app: name }, sa: string = name, options: { sidecar?: boolean } = {}): Workload {
-  return {
-    id: `${ns}/${name}[Deployment]`,
-    namespace: ns,
-    name,
-    kind: "Deployment",
-    labels,
-    serviceAccount: sa,
-    ports: [],
-    sidecar: { injected: options.sidecar ?? true, reason: "fixture" },
-    pods: 1,
-    hostNetwork: false,
-  };
+  return workload(`${ns}/${name}[Deployment]`, labels, { sa, sidecar: options.sidecar ?? true });
 }
 
 /** An AuthorizationPolicy `ns/name` with this spec, as read from a manifest. */

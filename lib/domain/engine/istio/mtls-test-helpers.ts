@@ -1,25 +1,14 @@
 /** Builders for the hand-checkable fixtures of this folder's tests (not used by the engine). */
 import type { Labels, MeshConfig, Policy, PolicyKind, Workload } from "../../model";
+import { DEFAULT_MESH, wl } from "../testing/builders";
 
 /** Istio's defaults: root namespace istio-system. */
-export const MESH: MeshConfig = { source: null, rootNamespace: "istio-system", outboundTrafficPolicy: "ALLOW_ANY" };
+export const MESH: MeshConfig = DEFAULT_MESH;
 
 /** A Deployment `ns/name` with a sidecar unless `{ sidecar: false }`. */
 export function workload(ref: string, labels: Labels = {}, options: { sidecar?: boolean } = {}): Workload {
   const [namespace, name] = split(ref);
-  const injected = options.sidecar ?? true;
-  return {
-    id: `${namespace}/${name}[Deployment]`,
-    namespace,
-    name,
-    kind: "Deployment",
-    labels,
-    serviceAccount: name,
-    ports: [],
-    sidecar: { injected, reason: injected ? "fixture: injected" : "fixture: not injected" },
-    pods: 1,
-    hostNetwork: false,
-  };
+  return wl(`${namespace}/${name}[Deployment]`, labels, { sidecar: options.sidecar ?? true });
 }
 
 interface PolicyOptions {
