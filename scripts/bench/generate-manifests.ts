@@ -11,7 +11,10 @@ export interface GenerateOptions {
   seed?: number;
   /** Share of `policies` that are NetworkPolicies (the rest are AuthorizationPolicies); default 0.5. */
   networkPolicyShare?: number;
-  /** Add a default-deny ingress NetworkPolicy to every tenth namespace (not counted in `policies`). */
+  /**
+   * Add a default-deny ingress NetworkPolicy to every tenth namespace, and an egress lockdown to
+   * every twentieth (not counted in `policies`).
+   */
   defaultDeny?: boolean;
 }
 
@@ -47,6 +50,22 @@ export function generateManifests(options: GenerateOptions): string {
         kind: "NetworkPolicy",
         metadata: { name: "default-deny", namespace: ns(i) },
         spec: { podSelector: {}, policyTypes: ["Ingress"] },
+      });
+    }
+    // Egress locked down too in every twentieth namespace: its own namespace, the team's, and DNS.
+    for (let i = 5; i < options.namespaces; i += 20) {
+      docs.push({
+        apiVersion: "networking.k8s.io/v1",
+        kind: "NetworkPolicy",
+        metadata: { name: "egress-lockdown", namespace: ns(i) },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            { to: [{ podSelector: {} }, { namespaceSelector: { matchLabels: { team: `t${i % 17}` } } }] },
+            { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+          ],
+        },
       });
     }
   }

@@ -14,7 +14,7 @@
  */
 import { parseIpAddress, parseIpRange, rangeContains, type IpRange } from "./authz-ip";
 import { HTTP_ONLY, isUnconditional, type Conj, type Facts, type HttpDimension, type HttpTerms, type ParsedField, type ParsedRule, type Term } from "./authz-model";
-import { namespaceMatcher, stringMatcher, type Matcher } from "./authz-strings";
+import { namespaceMatcher, patternKind, stringMatcher, type Matcher } from "./authz-strings";
 import type { AuthzRequest } from "./authz-types";
 
 export const DEFAULT_TRUST_DOMAIN = "cluster.local";
@@ -94,26 +94,38 @@ export type PeerIdentity = Extract<Facts["peer"], { kind: "known" }>;
  * pass exactly the same tests get exactly the same decisions: nothing else in a rule looks at who
  * the source is.
  */
-export function peerTests(rule: ParsedRule, trustDomain: string): ((peer: PeerIdentity) => boolean)[] {
-  const tests: ((peer: PeerIdentity) => boolean)[] = [];
+export function peerTests(rule: ParsedRule, trustDomain: string): PeerTest[] {
+  const tests: PeerTest[] = [];
   for (const field of [...(rule.from ?? []).flat(), ...rule.when]) {
     const patterns = [...field.values, ...field.notValues];
     if (field.attribute === "source.principal") {
       for (const p of patterns) {
-        const m = stringMatcher(localizeTrustDomain(p, trustDomain));
-        tests.push((peer) => m(peer.principal));
+        const pattern = localizeTrustDomain(p, trustDomain);
+        const m = stringMatcher(pattern);
+        tests.push({ test: (peer) => m(peer.principal), exact: patternKind(pattern) === "exact" ? peerKey("principal", pattern) : null });
       }
     } else if (field.attribute === "source.namespace") {
       for (const p of patterns) {
         const m = namespaceMatcher(p);
-        tests.push((peer) => m(peer.namespace));
+        tests.push({ test: (peer) => m(peer.namespace), exact: p.includes("*") ? null : peerKey("namespace", p) });
       }
     } else if (field.attribute === "source.serviceAccount") {
-      for (const p of patterns) tests.push((peer) => peer.serviceAccount === p);
+      for (const p of patterns) tests.push({ test: (peer) => peer.serviceAccount === p, exact: peerKey("serviceAccount", p) });
     }
   }
   return tests;
 }
+
+/**
+ * One test of the peer identity. `exact`: when the test is an equality, the one identity it
+ * passes, as {@link peerKey} writes it (so that a source's results can be looked up, not tested).
+ */
+export interface PeerTest {
+  test: (peer: PeerIdentity) => boolean;
+  exact: string | null;
+}
+
+export const peerKey = (attribute: "principal" | "namespace" | "serviceAccount", value: string) => `${attribute}\u0000${value}`;
 
 /** How a field reads in a condition, e.g. `ipBlocks ["10.0.0.0/8"] and notIpBlocks ["10.1.0.0/16"]`. */
 export function describeField(field: ParsedField): string {

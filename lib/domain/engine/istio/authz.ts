@@ -13,7 +13,7 @@
 import type { Labels, Policy, Workload } from "../../model";
 import type { PolicyIssue } from "../issues";
 import { decide, NO_ALLOW_POLICY, type Evaluation, type MatchedRule } from "./authz-decide";
-import { compileRule, DEFAULT_TRUST_DOMAIN, peerTests, requestFacts, type CompiledRule, type PeerIdentity } from "./authz-match";
+import { compileRule, DEFAULT_TRUST_DOMAIN, peerKey, peerTests, requestFacts, type CompiledRule, type PeerIdentity, type PeerTest } from "./authz-match";
 import type { AuthzAction, Facts } from "./authz-model";
 import { parseAuthorizationPolicy } from "./authz-parse";
 import type { AuthzDecision, AuthzRequest } from "./authz-types";
@@ -53,8 +53,20 @@ export interface AuthorizationPolicies {
    * no policy looks at the source's identity.
    */
   sourceSignature(destination: Workload, source: Workload): string;
+  /** `sourceSignature` for one source and many destinations, worked out once per set of policies. */
+  signaturesOf(source: Workload): (destination: Workload) => string;
+  /**
+   * When the destination's policies only test the source identity for equality: the identities
+   * they name (as {@link identityKeys} writes them; empty when no test). A source whose keys are
+   * none of them gets the all-zeros signature. Null when some test is a pattern (`prefix*`).
+   */
+  exactIdentities(destination: Workload): ReadonlySet<string> | null;
+  /** A source's principal, namespace and service account, as keys of {@link exactIdentities}. */
+  identityKeys(source: Workload): string[];
   /** Ids of the (valid, sidecar-enforced) AuthorizationPolicies that apply to the workload, sorted. */
   policiesFor(workload: Workload): string[];
+  /** A number per distinct set of applicable policies: workloads with the same number are under the same policies. */
+  policySetOf(workload: Workload): number;
   /** Policies Istio would refuse, left out. */
   issues: PolicyIssue[];
   /**
@@ -71,18 +83,26 @@ interface CompiledPolicy {
   provider: string;
   selector: [string, string][];
   rules: CompiledRule[];
-  peerTests: ((peer: PeerIdentity) => boolean)[];
+  peerTests: PeerTest[];
 }
 
 /** The policies that apply to one workload, by action. Shared by workloads with the same set. */
 interface Applicable {
+  /** Numbers the distinct sets. */
+  serial: number;
   ids: string[];
   custom: { provider: string; rule: CompiledRule }[];
   deny: CompiledRule[];
   allow: CompiledRule[];
   hasAllowPolicy: boolean;
   /** The tests the policies make of the source identity (see peerTests). */
-  peerTests: ((peer: PeerIdentity) => boolean)[];
+  peerTests: PeerTest[];
+  /**
+   * When every test is an equality: the identities some test passes. A source with none of them
+   * fails every test, and its signature is all zeros, with no test run.
+   */
+  exactKeys: Set<string> | null;
+  zeros: string;
   /** Decisions already made for these policies, by {@link factsKey}. */
   decided: Map<string, AuthzDecision>;
 }
@@ -170,13 +190,17 @@ export function compileAuthorizationPolicies(input: CompileAuthorizationPolicies
     if (!applicable) {
       const policies = indexes.map((index) => compiled[index]!);
       const of = (action: AuthzAction) => policies.filter((policy) => policy.action === action);
+      const peerTests = policies.flatMap((policy) => policy.peerTests);
       applicable = {
+        serial: applicableBySet.size,
         ids: [...new Set(policies.map((policy) => policy.id))],
         custom: of("CUSTOM").flatMap((policy) => policy.rules.map((rule) => ({ provider: policy.provider, rule }))),
         deny: of("DENY").flatMap((policy) => policy.rules),
         allow: of("ALLOW").flatMap((policy) => policy.rules),
         hasAllowPolicy: of("ALLOW").length > 0,
-        peerTests: policies.flatMap((policy) => policy.peerTests),
+        peerTests,
+        exactKeys: peerTests.every((t) => t.exact !== null) ? new Set(peerTests.map((t) => t.exact!)) : null,
+        zeros: "0".repeat(peerTests.length),
         decided: new Map(),
       };
       applicableBySet.set(key, applicable);
@@ -221,19 +245,43 @@ export function compileAuthorizationPolicies(input: CompileAuthorizationPolicies
   }
 
   function sourceSignature(destination: Workload, source: Workload): string {
-    const tests = applicableTo(destination).peerTests;
-    if (tests.length === 0) return "";
+    return signaturesOf(source)(destination);
+  }
+
+  function peerOf(source: Workload): PeerIdentity {
     const { namespace, serviceAccount } = source;
-    const peer: PeerIdentity = { kind: "known", principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`, namespace, serviceAccount: `${namespace}/${serviceAccount}` };
-    let signature = "";
-    for (const test of tests) signature += test(peer) ? "1" : "0";
-    return signature;
+    return { kind: "known", principal: `${trustDomain}/ns/${namespace}/sa/${serviceAccount}`, namespace, serviceAccount: `${namespace}/${serviceAccount}` };
+  }
+
+  const keysOf = (peer: PeerIdentity) => [peerKey("principal", peer.principal), peerKey("namespace", peer.namespace), peerKey("serviceAccount", peer.serviceAccount)];
+
+  function signaturesOf(source: Workload): (destination: Workload) => string {
+    const peer = peerOf(source);
+    const keys = keysOf(peer);
+    const known = new Map<Applicable, string>();
+    return (destination) => {
+      const applicable = applicableTo(destination);
+      const { peerTests: tests, exactKeys } = applicable;
+      if (tests.length === 0) return "";
+      if (exactKeys && !keys.some((key) => exactKeys.has(key))) return applicable.zeros;
+      let result = known.get(applicable);
+      if (result === undefined) {
+        result = "";
+        for (const { test } of tests) result += test(peer) ? "1" : "0";
+        known.set(applicable, result);
+      }
+      return result;
+    };
   }
 
   return {
     authorize,
     sourceSignature,
+    signaturesOf,
+    exactIdentities: (destination) => applicableTo(destination).exactKeys,
+    identityKeys: (source) => keysOf(peerOf(source)),
     policiesFor: (workload) => [...applicableTo(workload).ids],
+    policySetOf: (workload) => applicableTo(workload).serial,
     issues,
     notes,
   };

@@ -14,7 +14,7 @@
  */
 import type { Labels, Namespace, Workload } from "../../model";
 import type { PolicyIssue } from "../issues";
-import { ConnectionSet, type Protocol } from "../primitives/connections";
+import { ConnectionSet, IntersectionCache, type Protocol } from "../primitives/connections";
 import { IpSet } from "../primitives/ipv4";
 import { LabelIndex, type CompiledSelector } from "../primitives/selectors";
 import { compileNetworkPolicies, type CompiledPeer, type CompiledRule } from "./compile";
@@ -52,18 +52,43 @@ export interface NetworkPolicyAnalysis {
   between(source: number, destination: number): PairVerdict;
   /** What `between` allows, without the explanation (cheaper: for bulk questions). */
   connectionsBetween(source: number, destination: number): ConnectionSet;
+  /**
+   * Per destination, a class: destinations of one class admit any given source alike on ingress
+   * (same isolation, same rules, and the same container ports when a rule names ports).
+   */
+  readonly ingressClass: Int32Array;
+  /**
+   * Per source, a class: sources of one class are allowed alike toward every destination (the
+   * same pod peers select them, and the same egress rules, or none, isolate them).
+   */
+  readonly sourceClass: Int32Array;
+  /** `connectionsBetween` for one source and many destinations, sharing work between them. */
+  from(source: number): SourceView;
   /** From a workload to addresses outside the cluster: disjoint address ranges, each with what is allowed. */
   toExternal(source: number): ExternalSegment[];
   /** From addresses outside the cluster to a workload. */
   fromExternal(destination: number): ExternalSegment[];
 }
 
+export interface SourceView {
+  /** What `connectionsBetween` answers. */
+  toward(destination: number): ConnectionSet;
+  /** The destination's ingress half alone: the same for its whole ingress class. */
+  ingress(destination: number): ConnectionSet;
+  /** The source's egress half alone. */
+  egress(destination: number): ConnectionSet;
+  /** The source is not isolated for egress, so `egress` allows everything and `toward` is `ingress`. */
+  egressOpen: boolean;
+}
+
 interface AttachedRule {
+  /** Numbers the rules: destinations with the same rule numbers share their ingress answers. */
+  serial: number;
   policy: string;
   direction: "ingress" | "egress";
   rule: CompiledRule;
-  /** Per peer: the workloads it admits (bitmap over workload indices), or the addresses. */
-  podPeers: Uint8Array[];
+  /** Its pod peers, as ids of distinct peer selections (see `membership`). */
+  podPeers: number[];
   ips: IpSet;
   /** The rule admits everything (no `from`/`to`). */
   anyone: boolean;
@@ -89,19 +114,26 @@ export function analyzeNetworkPolicies(input: {
   const selectedPods = (podSelector: CompiledSelector, inNamespace: (ns: string) => boolean): number[] =>
     Array.from(podIndex.select(podSelector)).filter((i) => inNamespace(workloads[i]!.namespace));
 
-  const peerCache = new Map<string, Uint8Array>();
-  const peerBitmap = (peer: Extract<CompiledPeer, { kind: "pods" }>, policyNamespace: string): Uint8Array => {
+  /**
+   * Distinct pod peers (namespace and pod selector, in the policy's namespace), by id, with the
+   * workloads each selects. After compilation they are transposed into `membership`: per
+   * workload, one bit per peer id, so that "does this rule admit workload w" reads one small
+   * contiguous row (one workload's questions touch a few hundred bytes, not a bitmap per peer).
+   */
+  const peerIds = new Map<string, number>();
+  const peerMembers: number[][] = [];
+  const peerId = (peer: Extract<CompiledPeer, { kind: "pods" }>, policyNamespace: string): number => {
     const key = `${peer.namespaceSelector ? `ns:${peer.namespaceSelector.text}` : `in:${policyNamespace}`}|${peer.podSelector.text}`;
-    let bitmap = peerCache.get(key);
-    if (!bitmap) {
+    let id = peerIds.get(key);
+    if (id === undefined) {
       const namespaces = peer.namespaceSelector
         ? new Set(workloadNamespaces.filter((ns) => peer.namespaceSelector!.matches(labelsOf(ns))))
         : new Set([policyNamespace]);
-      bitmap = new Uint8Array(n);
-      for (const i of selectedPods(peer.podSelector, (ns) => namespaces.has(ns))) bitmap[i] = 1;
-      peerCache.set(key, bitmap);
+      id = peerMembers.length;
+      peerMembers.push(selectedPods(peer.podSelector, (ns) => namespaces.has(ns)));
+      peerIds.set(key, id);
     }
-    return bitmap;
+    return id;
   };
 
   const ingressRules: AttachedRule[][] = Array.from({ length: n }, () => []);
@@ -110,14 +142,15 @@ export function analyzeNetworkPolicies(input: {
   const isolatedForEgress = new Array<boolean>(n).fill(false);
   const selectedBy: string[][] = Array.from({ length: n }, () => []);
 
+  let serial = 0;
   for (const policy of policies) {
     const selected = selectedPods(policy.podSelector, (ns) => ns === policy.namespace);
     const attach = (rules: CompiledRule[], direction: "ingress" | "egress"): AttachedRule[] =>
       rules.map((rule) => {
-        const podPeers: Uint8Array[] = [];
+        const podPeers: number[] = [];
         let ips = IpSet.none();
         for (const peer of rule.peers ?? []) {
-          if (peer.kind === "pods") podPeers.push(peerBitmap(peer, policy.namespace));
+          if (peer.kind === "pods") podPeers.push(peerId(peer, policy.namespace));
           else ips = ips.union(peer.ips);
         }
         let fixed = rule.ports === null ? ConnectionSet.all() : ConnectionSet.none();
@@ -127,7 +160,7 @@ export function analyzeNetworkPolicies(input: {
           else named.push({ protocol: port.protocol, name: port.name });
         }
         const anyone = rule.peers === null;
-        return { policy: policy.id, direction, rule, podPeers, ips: anyone ? IpSet.all() : ips, anyone, fixed, named };
+        return { serial: serial++, policy: policy.id, direction, rule, podPeers, ips: anyone ? IpSet.all() : ips, anyone, fixed, named };
       });
     const ingress = policy.ingress ? attach(policy.ingress, "ingress") : null;
     const egress = policy.egress ? attach(policy.egress, "egress") : null;
@@ -156,7 +189,18 @@ export function analyzeNetworkPolicies(input: {
     return result;
   };
 
-  const admits = (rule: AttachedRule, peer: number) => rule.anyone || rule.podPeers.some((bitmap) => bitmap[peer] === 1);
+  const words = Math.max(1, Math.ceil(peerMembers.length / 32));
+  const membership = new Uint32Array(n * words);
+  peerMembers.forEach((members, id) => {
+    for (const w of members) membership[w * words + (id >>> 5)]! |= 1 << (id & 31);
+  });
+  peerMembers.length = 0; // transposed: not kept
+  const admits = (rule: AttachedRule, peer: number) => {
+    if (rule.anyone) return true;
+    const row = peer * words;
+    for (const id of rule.podPeers) if (membership[row + (id >>> 5)]! & (1 << (id & 31))) return true;
+    return false;
+  };
 
   const direction = (rules: AttachedRule[], isolated: boolean, peer: number, destination: number) => {
     if (!isolated) return { connections: ConnectionSet.all(), because: "not isolated" as const };
@@ -180,6 +224,31 @@ export function analyzeNetworkPolicies(input: {
     for (const rule of rules) if (admits(rule, peer)) connections = connections.union(portsToward(rule, destination));
     return connections;
   };
+
+  const ingressClass = new Int32Array(n);
+  const classes = new Map<string, number>();
+  for (let d = 0; d < n; d++) {
+    const rules = ingressRules[d]!;
+    let key = isolatedForIngress[d] ? rules.map((rule) => rule.serial).join(",") : "open";
+    if (rules.some((rule) => rule.named.length > 0)) key += `|${JSON.stringify(workloads[d]!.ports)}`;
+    let id = classes.get(key);
+    if (id === undefined) classes.set(key, (id = classes.size));
+    ingressClass[d] = id;
+  }
+
+  const sourceClass = new Int32Array(n);
+  {
+    const known = new Map<string, number>();
+    const row = new Uint16Array(membership.buffer);
+    for (let w = 0; w < n; w++) {
+      let bits = "";
+      for (let at = w * words * 2, end = at + words * 2; at < end; at += 4096) bits += String.fromCharCode(...row.subarray(at, Math.min(end, at + 4096)));
+      const key = `${isolatedForEgress[w] ? egressRules[w]!.map((rule) => rule.serial).join(",") : "open"}|${bits}`;
+      let id = known.get(key);
+      if (id === undefined) known.set(key, (id = known.size));
+      sourceClass[w] = id;
+    }
+  }
 
   const external = (rules: AttachedRule[], isolated: boolean, destination: number | null): ExternalSegment[] => {
     if (!isolated) return [{ ips: IpSet.all(), connections: ConnectionSet.all(), because: "not isolated" }];
@@ -205,6 +274,46 @@ export function analyzeNetworkPolicies(input: {
       const ingress = allowedOnly(ingressRules[destination]!, isolatedForIngress[destination]!, source, destination);
       if (ingress.isEmpty()) return ingress;
       return ingress.intersect(allowedOnly(egressRules[source]!, isolatedForEgress[source]!, destination, destination));
+    },
+    ingressClass,
+    sourceClass,
+    from(source) {
+      const ingressByClass = new Array<ConnectionSet | undefined>(classes.size);
+      const rules = egressRules[source]!;
+      const egressOpen = !isolatedForEgress[source]!;
+      // Without named ports, the egress answer only depends on which rules admit the destination.
+      const byMask = egressOpen || rules.length > 30 || rules.some((rule) => rule.named.length > 0) ? null : new Map<number, ConnectionSet>();
+      const intersections = new IntersectionCache();
+      const ingress = (destination: number) => {
+        const c = ingressClass[destination]!;
+        let result = ingressByClass[c];
+        if (result === undefined) {
+          result = allowedOnly(ingressRules[destination]!, isolatedForIngress[destination]!, source, destination);
+          ingressByClass[c] = result;
+        }
+        return result;
+      };
+      const egress = (destination: number) => {
+        if (egressOpen) return ALL;
+        if (!byMask) return allowedOnly(rules, true, destination, destination);
+        let mask = 0;
+        for (let r = 0; r < rules.length; r++) if (admits(rules[r]!, destination)) mask |= 1 << r;
+        let result = byMask.get(mask);
+        if (result === undefined) {
+          result = ConnectionSet.unionAll(rules.filter((_, r) => mask & (1 << r)).map((rule) => rule.fixed));
+          byMask.set(mask, result);
+        }
+        return result;
+      };
+      return {
+        egressOpen,
+        ingress,
+        egress,
+        toward(destination) {
+          const admitted = ingress(destination);
+          return admitted.isEmpty() || egressOpen ? admitted : intersections.intersect(admitted, egress(destination));
+        },
+      };
     },
     toExternal: (source) => external(egressRules[source]!, isolatedForEgress[source]!, null),
     fromExternal: (destination) => external(ingressRules[destination]!, isolatedForIngress[destination]!, destination),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { ConnectionSet, ConnectionSetInterner, MAX_PORT, PROTOCOLS, type Protocol } from "./connections";
+import { ConnectionSet, IntersectionCache, MAX_PORT, PROTOCOLS, type Protocol } from "./connections";
 
 const RUNS = { seed: 20261127, numRuns: 300 };
 
@@ -93,37 +93,17 @@ describe("ConnectionSet.unionAll", () => {
   });
 });
 
-describe("ConnectionSetInterner", () => {
-  it("fixes 0 and 1, and gives equal sets one id", () => {
-    const interner = new ConnectionSetInterner();
-    expect(interner.id(ConnectionSet.none())).toBe(0);
-    expect(interner.id(ConnectionSet.all())).toBe(1);
-    const a = interner.id(tcp(80));
-    expect(a).toBe(2);
-    expect(interner.id(tcp(80, 80))).toBe(a);
-    expect(interner.get(a).toString()).toBe("TCP 80");
-    expect(interner.size).toBe(3);
-  });
-
-  it("combines ids with memoised results", () => {
-    const interner = new ConnectionSetInterner();
-    const web = interner.id(tcp(80));
-    const dns = interner.id(udp(53));
-    const both = interner.union(web, dns);
-    expect(interner.get(both).toString()).toBe("TCP 80,UDP 53");
-    expect(interner.union(dns, web)).toBe(both);
-    expect(interner.intersect(both, web)).toBe(web);
-    expect(interner.intersect(web, dns)).toBe(ConnectionSetInterner.NONE);
-    expect(interner.union(web, ConnectionSetInterner.ALL)).toBe(ConnectionSetInterner.ALL);
-    expect(interner.intersect(ConnectionSetInterner.ALL, web)).toBe(web);
-    expect(interner.size).toBe(5);
-  });
-
-  it("refuses ids it never gave", () => {
-    const interner = new ConnectionSetInterner();
-    expect(() => interner.get(7)).toThrow("unknown connection set id 7");
-    expect(() => interner.union(1, 7)).toThrow(RangeError);
-    expect(() => interner.intersect(7, 0)).toThrow(RangeError);
+describe("IntersectionCache", () => {
+  it("answers as intersect does, and merges each pair of sets once", () => {
+    const cache = new IntersectionCache();
+    const web = ConnectionSet.of("TCP", 80, 90);
+    const api = ConnectionSet.of("TCP", 85, 100);
+    const first = cache.intersect(web, api);
+    expect(first.toString()).toBe("TCP 85-90");
+    expect(cache.intersect(web, api)).toBe(first); // the same object: remembered
+    expect(cache.intersect(web, udp(53)).isEmpty()).toBe(true);
+    expect(cache.intersect(ConnectionSet.all(), web)).toBe(web);
+    expect(cache.intersect(web, ConnectionSet.none())).toBe(ConnectionSet.none());
   });
 });
 
@@ -238,14 +218,12 @@ describe("ConnectionSet properties", () => {
     );
   });
 
-  it("the interner gives the ids of the results", () => {
-    const interner = new ConnectionSetInterner();
+  it("the intersection cache agrees with intersect", () => {
+    const cache = new IntersectionCache();
     fc.assert(
       fc.property(connectionSet, connectionSet, (a, b) => {
-        const [x, y] = [interner.id(a), interner.id(b)];
-        expect(interner.union(x, y)).toBe(interner.id(a.union(b)));
-        expect(interner.intersect(x, y)).toBe(interner.id(a.intersect(b)));
-        expect(interner.get(x).equals(a)).toBe(true);
+        expect(cache.intersect(a, b).equals(a.intersect(b))).toBe(true);
+        expect(cache.intersect(a, b).equals(a.intersect(b))).toBe(true);
       }),
       RUNS,
     );

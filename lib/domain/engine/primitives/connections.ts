@@ -181,83 +181,20 @@ export class ConnectionSet {
 }
 
 /**
- * Pair keys are `a * PAIR_KEY_BASE + b`; with ids below 2^26 every key is below 2^52, an exact
- * integer in a double.
+ * Remembers intersections by the identity of the sets: for loops that meet the same few sets
+ * over and over (one workload against thousands of peers), each distinct pair is merged once.
+ * Sets are immutable, so a remembered result stays right.
  */
-const PAIR_KEY_BASE = 2 ** 26;
+export class IntersectionCache {
+  private readonly memo = new Map<ConnectionSet, Map<ConnectionSet, ConnectionSet>>();
 
-/**
- * Gives each distinct ConnectionSet a small integer id and memoises union and intersection of
- * ids, so an engine can combine millions of cells (pairs of endpoints) with Map lookups
- * instead of range merges. Ids 0 (no connections) and 1 (all connections) are fixed.
- */
-export class ConnectionSetInterner {
-  static readonly NONE = 0;
-  static readonly ALL = 1;
-
-  private readonly sets: ConnectionSet[] = [ConnectionSet.none(), ConnectionSet.all()];
-  private readonly ids = new Map<string, number>([
-    [NO_CONNECTIONS, ConnectionSetInterner.NONE],
-    [ALL_CONNECTIONS, ConnectionSetInterner.ALL],
-  ]);
-  private readonly unions = new Map<number, number>();
-  private readonly intersections = new Map<number, number>();
-
-  /** How many distinct sets have ids. */
-  get size(): number {
-    return this.sets.length;
-  }
-
-  /** The id of `set`, the same for every equal set. */
-  id(set: ConnectionSet): number {
-    const key = set.toString();
-    const known = this.ids.get(key);
-    if (known !== undefined) return known;
-    const id = this.sets.length;
-    if (id >= PAIR_KEY_BASE) throw new RangeError(`more than ${PAIR_KEY_BASE} distinct connection sets`);
-    this.sets.push(set);
-    this.ids.set(key, id);
-    return id;
-  }
-
-  get(id: number): ConnectionSet {
-    const set = this.sets[id];
-    if (set === undefined) throw new RangeError(`unknown connection set id ${id}`);
-    return set;
-  }
-
-  union(a: number, b: number): number {
-    this.check(a, b);
-    if (a === b || b === ConnectionSetInterner.NONE || a === ConnectionSetInterner.ALL) return a;
-    if (a === ConnectionSetInterner.NONE || b === ConnectionSetInterner.ALL) return b;
-    return this.memo(this.unions, a, b, (x, y) => x.union(y));
-  }
-
-  intersect(a: number, b: number): number {
-    this.check(a, b);
-    if (a === b || b === ConnectionSetInterner.ALL || a === ConnectionSetInterner.NONE) return a;
-    if (a === ConnectionSetInterner.ALL || b === ConnectionSetInterner.NONE) return b;
-    return this.memo(this.intersections, a, b, (x, y) => x.intersect(y));
-  }
-
-  /** The shortcuts above would otherwise let an unknown id through. */
-  private check(a: number, b: number): void {
-    this.get(a);
-    this.get(b);
-  }
-
-  /** Both operations are commutative, so (a, b) and (b, a) share one entry. */
-  private memo(
-    cache: Map<number, number>,
-    a: number,
-    b: number,
-    op: (x: ConnectionSet, y: ConnectionSet) => ConnectionSet,
-  ): number {
-    const key = a < b ? a * PAIR_KEY_BASE + b : b * PAIR_KEY_BASE + a;
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const result = this.id(op(this.get(a), this.get(b)));
-    cache.set(key, result);
+  intersect(a: ConnectionSet, b: ConnectionSet): ConnectionSet {
+    if (a === b || b.isAll() || a.isEmpty()) return a;
+    if (a.isAll() || b.isEmpty()) return b;
+    let row = this.memo.get(a);
+    if (!row) this.memo.set(a, (row = new Map()));
+    let result = row.get(b);
+    if (!result) row.set(b, (result = a.intersect(b)));
     return result;
   }
 }
