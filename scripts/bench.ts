@@ -24,6 +24,15 @@ function figure(name: string, value: number, unit: string, target: string) {
   console.log(`${name}: ${value.toFixed(digits)} ${unit} (target: ${target})${ok ? "" : "  MISSED"}`);
 }
 
+/** A generated cluster, read as the importer reads it (the YAML text is not kept). */
+const generatedCluster = (options: Parameters<typeof generateManifests>[0]) => readManifests([{ path: "generated.yaml", content: generateManifests(options) }]);
+
+/** The heap in use after a full collection. */
+function heapAfterGc(): number {
+  globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(
@@ -33,8 +42,7 @@ console.log(
 
 /** The engine's full answer: every ordered pair of workloads, and each workload to and from outside. */
 function engineFigure(workloads: number, policies: number, target: string) {
-  const yaml = generateManifests({ workloads, policies, namespaces: Math.max(1, workloads / 50), defaultDeny: true, seed: 7 });
-  const read = readManifests([{ path: "generated.yaml", content: yaml }]);
+  const read = generatedCluster({ workloads, policies, namespaces: Math.max(1, workloads / 50), defaultDeny: true, seed: 7 });
   const times: number[] = [];
   let pairs = 0;
   for (let run = 0; run < 3; run++) {
@@ -60,17 +68,15 @@ engineFigure(1000, 300, "<= 0.3 s");
  * each admits as bitmaps, from which one pair or one workload's peers are answered on demand.
  */
 function compactEngineFigures() {
-  const yaml = generateManifests({ workloads: 10_000, policies: 3000, networkPolicyShare: 2 / 3, namespaces: 200, defaultDeny: true, seed: 11 });
-  const read = readManifests([{ path: "generated.yaml", content: yaml }]);
+  const read = generatedCluster({ workloads: 10_000, policies: 3000, networkPolicyShare: 2 / 3, namespaces: 200, defaultDeny: true, seed: 11 });
   const nps = read.policies.filter((p) => p.kind === "NetworkPolicy").length;
   const aps = read.policies.length - nps;
-  globalThis.gc?.();
-  const heapBefore = process.memoryUsage().heapUsed;
+  const heapBefore = heapAfterGc();
   const t0 = performance.now();
   const analysis = analyzeMesh(read);
   const seconds = (performance.now() - t0) / 1000;
-  globalThis.gc?.();
-  const heapMiB = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
+  // What the analysis keeps alive beyond its input, once built (before questions fill its caches).
+  const heapMiB = (heapAfterGc() - heapBefore) / 2 ** 20;
   const label = `${read.workloads.length}-workloads-${nps}-networkpolicies-${aps}-authorizationpolicies`;
   figure(`engine-compact-${label}`, seconds, "s", "<= 5 s");
   figure(`engine-compact-memory-${label}`, heapMiB, "MiB", "<= 2048 MiB");
@@ -90,6 +96,47 @@ function compactEngineFigures() {
 }
 
 compactEngineFigures();
+
+/**
+ * How the compact answer grows: with workloads (policies at 30% of them), then with policies
+ * (5,000 workloads). Time and heap of the analysis, and the mean time of one workload's peers.
+ */
+function growthFigures() {
+  const series: [workloads: number, policies: number][] = [
+    [1000, 300],
+    [2500, 750],
+    [5000, 1500],
+    [10_000, 3000],
+    [5000, 500],
+    [5000, 3000],
+    [5000, 6000],
+  ];
+  // One call per figure: a finished measurement's analysis then lives in no frame, and is freed.
+  for (const [workloads, policies] of series) growthFigure(workloads, policies);
+}
+
+function growthFigure(workloads: number, policies: number) {
+  {
+    const read = generatedCluster({ workloads, policies, networkPolicyShare: 2 / 3, namespaces: Math.max(1, workloads / 50), defaultDeny: true, seed: 3 });
+    const heapBefore = heapAfterGc();
+    const t0 = performance.now();
+    const analysis = analyzeMesh(read);
+    const seconds = (performance.now() - t0) / 1000;
+    const heapMiB = (heapAfterGc() - heapBefore) / 2 ** 20;
+    const n = read.workloads.length;
+    for (let q = 0; q < 20; q++) analysis.peersOf((q * 104729) % n); // warm-up
+    const t1 = performance.now();
+    const sample = 100;
+    for (let q = 0; q < sample; q++) analysis.peersOf((q * 7919) % n);
+    const peersMs = (performance.now() - t1) / sample;
+    const label = `engine-growth-${workloads}-workloads-${read.policies.length}-policies`;
+    figure(`${label}-analysis`, seconds, "s", "record");
+    figure(`${label}-memory`, heapMiB, "MiB", "record");
+    figure(`${label}-one-workload-peers`, peersMs, "ms", "record");
+  }
+}
+
+growthFigures();
 
 const dataDir = await mkdtemp(join(tmpdir(), "meshlens-bench-"));
 const database = process.env.BENCH_DATABASE_URL

@@ -6,6 +6,7 @@
  */
 import type { PolicyIssue } from "./issues";
 import type { HttpAlternative } from "./istio/authz";
+import { isExternal, type WorkloadEgress } from "./istio/egress";
 import { analyzeMesh, type MeshAnalysis, type MeshInput, type PortGroup } from "./mesh";
 import type { Because, ExternalSegment } from "./network-policy/evaluate";
 
@@ -23,6 +24,24 @@ export interface ConnectionLine {
   conditional?: { conn: string; reason: string }[];
   /** Ports the NetworkPolicies allow but Istio refuses (TLS mismatch, AuthorizationPolicy DENY). */
   refused?: { conn: string; reason: string }[];
+  /** On a workload's lines to the outside: which external hosts its sidecar lets it reach. */
+  throughMesh?: MeshEgress;
+}
+
+/**
+ * What a workload's sidecar lets out, by host name (NetworkPolicies, above, decide by address;
+ * both apply). The sidecar only captures TCP: UDP and SCTP are not held back by it.
+ */
+export interface MeshEgress {
+  /** false: no sidecar, so the mesh does not restrict its egress at all. */
+  sidecar: boolean;
+  /** The effective outbound traffic policy and what set it (a Sidecar, the mesh config, or null: Istio's default). */
+  outboundTrafficPolicy: "ALLOW_ANY" | "REGISTRY_ONLY";
+  setBy: string | null;
+  /** Any host name is reachable (ALLOW_ANY passthrough, or no sidecar); otherwise only `hosts`. */
+  anyHost: boolean;
+  /** ServiceEntry hosts outside the mesh visible to it, as `host:port/PROTOCOL,...`, and the entry declaring each. */
+  hosts: { host: string; ports: string; declaredBy: string }[];
 }
 
 export interface ConnectivityOptions {
@@ -69,9 +88,10 @@ export function listConnections(analysis: MeshAnalysis, options: ConnectivityOpt
   for (const i of indices) {
     if (!involves(i)) continue;
     const id = workloads[i]!.id;
+    const throughMesh = meshEgress(analysis.egress.get(id)!);
     for (const segment of mergeForPrinting(analysis.networkPolicies.toExternal(i))) {
       for (const range of segment.ranges) {
-        lines.push({ src: id, dst: external(range), conn: segment.conn, allowedBy: { ingress: "not isolated", egress: segment.by } });
+        lines.push({ src: id, dst: external(range), conn: segment.conn, allowedBy: { ingress: "not isolated", egress: segment.by }, throughMesh });
       }
     }
     const fromOutside = analysis
@@ -85,6 +105,20 @@ export function listConnections(analysis: MeshAnalysis, options: ConnectivityOpt
     }
   }
   return lines.sort((a, b) => compare(a.src, b.src) || compare(a.dst, b.dst));
+}
+
+function meshEgress(egress: WorkloadEgress): MeshEgress {
+  return {
+    sidecar: egress.throughMesh,
+    outboundTrafficPolicy: egress.outboundTrafficPolicy.mode,
+    setBy: egress.outboundTrafficPolicy.setBy,
+    anyHost: egress.anyHost,
+    hosts: egress.declaredHosts.filter(isExternal).map((h) => ({
+      host: h.host,
+      ports: h.ports.map((p) => `${p.number}${p.protocol ? `/${p.protocol}` : ""}`).join(","),
+      declaredBy: h.declaredBy ?? "",
+    })),
+  };
 }
 
 function authorizationRefs(groups: PortGroup[]): { authorization?: string[] } {

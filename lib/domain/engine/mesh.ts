@@ -16,6 +16,7 @@
 import type { MeshConfig, Namespace, Policy, Service, Workload } from "../model";
 import type { PolicyIssue } from "./issues";
 import { compileAuthorizationPolicies, type AuthorizationPolicies, type HttpConstraint } from "./istio/authz";
+import { resolveEgress, type WorkloadEgress } from "./istio/egress";
 import { destinationRuleIssues, edgeEncryption, resolveClientTls, resolvePeerAuthentication, type Encryption, type WorkloadMtls } from "./istio/mtls";
 import { analyzeNetworkPolicies, type ExternalSegment, type NetworkPolicyAnalysis, type PairVerdict } from "./network-policy/evaluate";
 import { ConnectionSet, IntersectionCache } from "./primitives/connections";
@@ -66,6 +67,8 @@ export interface MeshAnalysis {
   readonly networkPolicies: NetworkPolicyAnalysis;
   readonly authorization: AuthorizationPolicies;
   readonly mtls: ReadonlyMap<string, WorkloadMtls>;
+  /** Per workload id: what it may reach outside the mesh through its sidecar (Sidecar, ServiceEntry, outbound policy). */
+  readonly egress: ReadonlyMap<string, WorkloadEgress>;
   readonly issues: readonly PolicyIssue[];
   readonly notes: readonly PolicyIssue[];
   between(source: number, destination: number): MeshVerdict;
@@ -104,6 +107,7 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
     rootNamespace: input.meshConfig.rootNamespace,
   });
   const peerAuthentication = resolvePeerAuthentication({ workloads, policies: input.policies, meshConfig: input.meshConfig });
+  const egress = resolveEgress({ workloads, policies: input.policies, meshConfig: input.meshConfig });
   const hasDestinationRules = input.policies.some((p) => p.kind === "DestinationRule");
   const policyById = new Map(input.policies.map((p) => [p.id, p]));
   const namedPorts = new Map<string, number[]>();
@@ -214,7 +218,8 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
     networkPolicies,
     authorization,
     mtls: peerAuthentication.byWorkload,
-    issues: [...networkPolicies.issues, ...authorization.issues, ...peerAuthentication.issues, ...destinationRuleIssues(input.policies)],
+    egress: egress.byWorkload,
+    issues: [...networkPolicies.issues, ...authorization.issues, ...peerAuthentication.issues, ...destinationRuleIssues(input.policies), ...egress.issues],
     notes: authorization.notes,
     between(s, d) {
       const networkPolicy = networkPolicies.between(s, d);
