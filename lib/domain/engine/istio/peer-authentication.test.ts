@@ -202,16 +202,20 @@ describe("portLevelMtls", () => {
 describe("the root namespace", () => {
   const rootSelector = pa("istio-system/cart-strict", { selector: { matchLabels: { app: "cart" } }, mtls: { mode: "STRICT" } });
 
-  it("a policy with a selector there selects workloads of the root namespace only", () => {
+  it("a policy with a selector there is ignored, in every namespace, and reported", () => {
+    // istiod's ComposePeerAuthentication: "Workload-level configs should not be in root namespace
+    // ... they will be safely ignored".
     expect(modes([rootSelector], [cart, gateway])).toEqual({
       "shop/cart[Deployment]": "PERMISSIVE by default",
-      "istio-system/gateway[Deployment]": "STRICT by istio-system/cart-strict[PeerAuthentication]",
+      "istio-system/gateway[Deployment]": "PERMISSIVE by default",
     });
+    const { issues } = resolvePeerAuthentication({ workloads: [cart, gateway], policies: [rootSelector], meshConfig: MESH });
+    expect(issues.map((i) => `${i.policy} ${i.field}`)).toEqual(["istio-system/cart-strict[PeerAuthentication] spec.selector"]);
   });
 
-  it("for root-namespace workloads the mesh-wide policy is the namespace-wide one, below their workload policies", () => {
+  it("for root-namespace workloads the mesh-wide policy is the namespace-wide one", () => {
     expect(modes([rootSelector, pa("istio-system/default", { mtls: { mode: "DISABLE" } })], [gateway])).toEqual({
-      "istio-system/gateway[Deployment]": "STRICT by istio-system/cart-strict[PeerAuthentication]",
+      "istio-system/gateway[Deployment]": "DISABLE by istio-system/default[PeerAuthentication]",
     });
   });
 

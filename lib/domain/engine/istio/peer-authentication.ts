@@ -7,7 +7,8 @@
  * istiod's ComposePeerAuthentication):
  * - Scope: a policy with selector labels is workload-specific (it selects pods of its own
  *   namespace); one without (or with empty labels) is namespace-wide; one without in the root
- *   namespace (meshConfig.rootNamespace) is mesh-wide.
+ *   namespace (meshConfig.rootNamespace) is mesh-wide; one with a selector in the root namespace
+ *   is ignored (see groupByScope).
  * - The narrowest scope wins: workload > namespace > mesh. A mode UNSET (or no `mtls`) inherits
  *   the parent's; above the mesh level Istio's default is PERMISSIVE.
  * - Several policies of one scope: the oldest (creationTimestamp, then name) is used.
@@ -76,18 +77,25 @@ interface Scopes {
 
 /**
  * Sorts policies into mesh, namespace and workload scope, keeping the oldest where a scope allows
- * only one. A policy with a selector in the root namespace selects workloads of the root
- * namespace only, like a workload-specific policy anywhere else. (Istio's sources disagree here:
- * the concepts page defines workload-specific policies as those "defined in the regular
- * namespace", while the `selector` reference says a root-namespace selector "will additionally
- * match with workloads in all namespaces". Meshlens takes the middle reading: it never extends
- * such a policy to other namespaces, so it never claims STRICT there on that basis.)
+ * only one. A policy with a selector in the root namespace is ignored: istiod's
+ * ComposePeerAuthentication takes workload-level policies only from outside the root namespace
+ * ("Workload-level configs should not be in root namespace ... they will be safely ignored"),
+ * although the `selector` reference suggests they match workloads of every namespace. Meshlens
+ * follows what istiod does, and says so on the policy.
  */
 function groupByScope(rules: PeerAuthenticationRule[], rootNamespace: string, issues: PolicyIssue[]): Scopes {
   const sorted = [...rules].sort((a, b) => compareCreation(a.order, b.order));
   const wide = new Map<string, PeerAuthenticationRule[]>();
   const withSelector = new Map<string, PeerAuthenticationRule[]>();
   for (const rule of sorted) {
+    if (rule.selector !== null && rule.namespace === rootNamespace) {
+      issues.push({
+        policy: rule.id,
+        field: "spec.selector",
+        message: `a PeerAuthentication with a selector in the root namespace ${rootNamespace} is ignored by istiod (workload-level policies only count outside the root namespace); remove the selector to make it mesh-wide, or move it to the workloads' namespace`,
+      });
+      continue;
+    }
     const target = rule.selector === null ? wide : withSelector;
     target.set(rule.namespace, [...(target.get(rule.namespace) ?? []), rule]);
   }
