@@ -83,7 +83,14 @@ describe("meshlens CLI", () => {
     ]);
     const json = JSON.parse((await meshlens("connectivity", "lib/cli/testdata/connectivity", "--format", "json", "--focus", "back/api[Deployment]")).stdout);
     expect(json).toEqual([
-      { src: "back/api[Deployment]", dst: "0.0.0.0-255.255.255.255[External]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" } },
+      {
+        src: "back/api[Deployment]",
+        dst: "0.0.0.0-255.255.255.255[External]",
+        conn: "All Connections",
+        allowedBy: { ingress: "not isolated", egress: "not isolated" },
+        // No sidecar: the mesh holds nothing back, and no ServiceEntry declares a host.
+        throughMesh: { sidecar: false, outboundTrafficPolicy: "ALLOW_ANY", setBy: null, anyHost: true, hosts: [] },
+      },
       // No namespace has sidecar injection: everything travels in plaintext.
       { src: "back/api[Deployment]", dst: "front/web[Deployment]", conn: "All Connections", allowedBy: { ingress: "not isolated", egress: "not isolated" }, mtls: "plaintext" },
       { src: "front/web[Deployment]", dst: "back/api[Deployment]", conn: "TCP 8080", allowedBy: { ingress: ["back/api-from-web[NetworkPolicy] ingress rule 0"], egress: "not isolated" }, mtls: "plaintext" },

@@ -109,20 +109,61 @@ export interface Policy {
   object: Record<string, unknown>;
 }
 
-/** A peer of observed traffic: a workload of the snapshot, or something outside it. */
+/** A peer of observed traffic (Istio telemetry). */
 export type TrafficPeer =
+  /** A workload of the snapshot. */
   | { kind: "workload"; id: string }
-  | { kind: "external"; host: string }
-  | { kind: "unknown" };
+  /** Telemetry named a workload the topology does not have (deleted since, or in a namespace not captured). */
+  | { kind: "unmatched"; namespace: string; name: string }
+  /**
+   * Outside the mesh. `via`: a ServiceEntry host; PassthroughCluster (an undeclared host let out
+   * under ALLOW_ANY); BlackHoleCluster (blocked under REGISTRY_ONLY); an egress gateway. `host`
+   * is the destination host where the telemetry carries it, else the cluster's name.
+   */
+  | { kind: "external"; host: string; via: "service-entry" | "passthrough" | "blackhole" | "egress-gateway" }
+  /** The telemetry does not say who (plaintext TCP without peer metadata, or a client outside the mesh). */
+  | { kind: "unknown"; reason: string };
 
+/** Traffic Istio observed from one peer to another over the telemetry window. */
 export interface TrafficEdge {
   source: TrafficPeer;
   destination: TrafficPeer;
-  protocol: string;
+  /** The destination service as telemetry names it (`destination_service`), when known. */
+  service: string | null;
+  /** Protocols seen, sorted: "grpc", "http", "tcp". */
+  protocols: string[];
+  /** HTTP/gRPC requests in the window (each counted once), and their mean rate per second. */
   requests: number;
-  bytes: number;
-  /** Share (0..1) of the traffic that was mTLS, per the destination's report; null if unknown. */
+  requestRate: number;
+  /** Requests by response code class: "2xx", "3xx", "4xx", "5xx", and "0" (no response). */
+  responses: Record<string, number>;
+  /** TCP: bytes from source to destination and back, and connections opened, in the window. */
+  bytesSent: number;
+  bytesReceived: number;
+  connections: number;
+  /**
+   * Share (0..1) of requests and connections that were mutual TLS, per the destination proxy
+   * (`connection_security_policy`); null when no destination proxy reported.
+   */
   mtlsShare: number | null;
+  /**
+   * "destination": a destination proxy reported it (encryption known). "source": only the source
+   * proxy saw it (a destination without a sidecar, or traffic leaving the mesh).
+   */
+  reportedBy: "destination" | "source";
+}
+
+/** How telemetry was captured for a snapshot (null on the snapshot when none was asked for). */
+export interface TelemetryCapture {
+  /** "failed": Prometheus could not be queried; the snapshot has topology only, and no edges. */
+  state: "captured" | "failed";
+  /** The Prometheus base URL, never with credentials. */
+  prometheus: string;
+  window: TimeWindow;
+  /** Why it failed. */
+  reason?: string;
+  /** Telemetry workloads (`namespace/name`) that matched no workload of the topology. */
+  unmatched: string[];
 }
 
 export type Severity = "critical" | "high" | "medium" | "low" | "info";
@@ -167,6 +208,8 @@ export interface Snapshot {
   capturedAt: string; // ISO 8601
   source: CaptureSource;
   telemetryWindow: TimeWindow | null;
+  /** Absent on snapshots stored before telemetry capture existed. */
+  telemetry?: TelemetryCapture | null;
   namespaces: Namespace[];
   workloads: Workload[];
   services: Service[];
