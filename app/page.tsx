@@ -1,6 +1,8 @@
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { SNAPSHOTS_PAGE_SIZE, snapshotsQuery } from "@/components/queries";
-import { maxUploadBytes } from "@/lib/env";
+import { env, maxUploadBytes } from "@/lib/env";
+import { redactUrl } from "@/lib/server/capture/prometheus";
+import { ClusterCaptureForm } from "./cluster-capture-form";
 import { listSnapshots } from "@/lib/server/snapshots/store";
 import { SnapshotList } from "./snapshot-list";
 import { UploadForm } from "./upload-form";
@@ -9,6 +11,8 @@ import { UploadForm } from "./upload-form";
 export const dynamic = "force-dynamic";
 
 export default async function HomePage() {
+  const configured = env().MESHLENS_PROMETHEUS_URL;
+  const defaultPrometheus = configured ? redactUrl(configured) : null;
   const queryClient = new QueryClient();
   // fetch (not prefetch) so a database failure reaches the error page instead of the browser.
   await queryClient.fetchInfiniteQuery({
@@ -26,7 +30,15 @@ export default async function HomePage() {
       </div>
       <section className="panel" aria-labelledby="upload-heading">
         <h2 id="upload-heading">Upload manifests</h2>
-        <UploadForm maxUploadBytes={maxUploadBytes()} />
+        <UploadForm maxUploadBytes={maxUploadBytes()} defaultPrometheus={defaultPrometheus} />
+      </section>
+      <section className="panel" aria-labelledby="capture-heading">
+        <h2 id="capture-heading">Capture the cluster</h2>
+        <p className="hint">
+          Reads the cluster this server is configured for (its kubeconfig, or its service account in a pod), read-only,
+          never Secrets.
+        </p>
+        <ClusterCaptureForm defaultPrometheus={defaultPrometheus} />
       </section>
       <section aria-labelledby="list-heading">
         <h2 id="list-heading" className="visually-hidden">

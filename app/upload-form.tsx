@@ -4,7 +4,9 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useId, useState, type FormEvent } from "react";
 import { plural } from "@/components/format";
-import { apiFetch, snapshotsQuery, type UploadResponse } from "@/components/queries";
+import { apiFetch, snapshotsQuery, type CaptureStarted, type UploadResponse } from "@/components/queries";
+import { CaptureProgress } from "./capture-progress";
+import { PrometheusFields } from "./cluster-capture-form";
 
 const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -12,7 +14,7 @@ const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
  * Uploads manifest files as a new snapshot and opens it. On failure the form keeps what was
  * entered and shows the API's message, which names the file, document and line.
  */
-export function UploadForm({ maxUploadBytes }: { maxUploadBytes: number }) {
+export function UploadForm({ maxUploadBytes, defaultPrometheus = null }: { maxUploadBytes: number; defaultPrometheus?: string | null }) {
   const router = useRouter();
   const queryClient = useQueryClient();
   const [tooLarge, setTooLarge] = useState<string | null>(null);
@@ -23,6 +25,10 @@ export function UploadForm({ maxUploadBytes }: { maxUploadBytes: number }) {
       await queryClient.invalidateQueries({ queryKey: snapshotsQuery().queryKey });
       router.push(result.url);
     },
+  });
+  // With a Prometheus URL the files go through a capture job, which also queries telemetry.
+  const capture = useMutation({
+    mutationFn: (form: FormData) => apiFetch<CaptureStarted>("/api/captures", { method: "POST", body: form }),
   });
 
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -37,11 +43,16 @@ export function UploadForm({ maxUploadBytes }: { maxUploadBytes: number }) {
       return;
     }
     setTooLarge(null);
-    upload.mutate(form);
+    if (String(form.get("prometheus") ?? "").trim()) capture.mutate(form);
+    else {
+      form.delete("prometheus");
+      form.delete("window");
+      upload.mutate(form);
+    }
   };
 
-  const error = tooLarge ?? upload.error?.message;
-  const busy = upload.isPending || upload.isSuccess;
+  const error = tooLarge ?? upload.error?.message ?? capture.error?.message;
+  const busy = upload.isPending || upload.isSuccess || capture.isPending || capture.data?.job.state === "running";
   return (
     <form className="upload-form" onSubmit={onSubmit} aria-describedby={error ? `${ids}-error` : undefined}>
       <div className="field">
@@ -66,9 +77,10 @@ export function UploadForm({ maxUploadBytes }: { maxUploadBytes: number }) {
           aria-describedby={`${ids}-files-hint`}
         />
       </div>
+      <PrometheusFields defaultPrometheus={defaultPrometheus} />
       <div className="actions">
         <button type="submit" className="button button-primary" disabled={busy}>
-          {upload.isPending ? "Uploading…" : upload.isSuccess ? "Opening…" : "Upload"}
+          {upload.isPending || capture.isPending ? "Uploading…" : upload.isSuccess ? "Opening…" : "Upload"}
         </button>
       </div>
       <p id={`${ids}-files-hint`} className="hint form-message">
@@ -81,6 +93,7 @@ export function UploadForm({ maxUploadBytes }: { maxUploadBytes: number }) {
         </p>
       )}
       {upload.data && <UploadedNote result={upload.data} />}
+      {capture.data && <CaptureProgress key={capture.data.job.id} jobId={capture.data.job.id} />}
     </form>
   );
 }

@@ -3,11 +3,12 @@
  * written once and shared by server prefetching, hooks and invalidation.
  */
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import type { CaptureJob } from "@/lib/domain/capture";
 import type { IngestWarning, Policy } from "@/lib/domain/model";
 import type { SnapshotView } from "@/lib/domain/snapshot/view";
 import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
 
-export type { SnapshotPage, SnapshotSummary };
+export type { CaptureJob, SnapshotPage, SnapshotSummary };
 
 /** GET /api/snapshots/{id}/view */
 export type SnapshotViewResponse = SnapshotView & { summary: SnapshotSummary };
@@ -82,3 +83,17 @@ export const policyQuery = (snapshotId: string, ref: string) =>
       ),
     staleTime: Infinity,
   });
+
+/** GET /api/captures/{id}: a capture job, polled every second while it runs. */
+export const captureJobQuery = (id: string) =>
+  queryOptions({
+    queryKey: ["captures", id] as const,
+    queryFn: () => apiFetch<{ job: CaptureJob }>(`/api/captures/${encodeURIComponent(id)}`),
+    refetchInterval: (query) => (query.state.data?.job.state === "running" || !query.state.data ? 1000 : false),
+  });
+
+/** POST /api/captures */
+export interface CaptureStarted {
+  job: CaptureJob;
+  url: string;
+}

@@ -15,6 +15,25 @@ const EnvSchema = z.object({
   MESHLENS_MAX_UPLOAD_MB: z.coerce.number().positive().default(64),
   /** Base URL printed by the CLI for snapshot links. */
   MESHLENS_PUBLIC_URL: z.string().url().default("http://127.0.0.1:3000"),
+  /** The server's captures: kubeconfig context (default: the current one; in a pod, its service account). */
+  MESHLENS_KUBE_CONTEXT: z.string().optional(),
+  /** The server's captures: only these namespaces (comma-separated; default all). */
+  MESHLENS_NAMESPACES: z.string().optional(),
+  /** The server's captures: cluster name shown on snapshots (default: the context name). */
+  MESHLENS_CLUSTER_NAME: z.string().optional(),
+  /** Prometheus with Istio's metrics, for the server's captures (and the UI's default). */
+  MESHLENS_PROMETHEUS_URL: z.string().url().optional(),
+  /** Credentials for MESHLENS_PROMETHEUS_URL only: a bearer token, or user:password. */
+  MESHLENS_PROMETHEUS_TOKEN: z.string().optional(),
+  MESHLENS_PROMETHEUS_USER: z.string().optional(),
+  /** A CA certificate file (PEM) for MESHLENS_PROMETHEUS_URL. */
+  MESHLENS_PROMETHEUS_CA_FILE: z.string().optional(),
+  /** Extra label matchers on every query, e.g. `cluster=prod,region=eu` (shared Prometheus, Thanos, Mimir). */
+  MESHLENS_PROMETHEUS_LABELS: z.string().optional(),
+  /** Telemetry window of the server's captures (Prometheus duration). */
+  MESHLENS_TELEMETRY_WINDOW: z.string().default("1h"),
+  /** Capture on this interval (e.g. 6h) while the server runs; unset: no scheduled capture. */
+  MESHLENS_CAPTURE_INTERVAL: z.string().optional(),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -7,6 +7,7 @@ import { AppError } from "@/lib/domain/errors";
 import { connectivityCommand } from "./connectivity";
 import { importCommand } from "./import";
 import { listCommand } from "./list";
+import { snapshotCommand } from "./snapshot";
 
 const program = new Command()
   .name("meshlens")
@@ -14,6 +15,7 @@ const program = new Command()
   .showHelpAfterError()
   .configureOutput({ outputError: (text, write) => write(text) });
 
+program.addCommand(snapshotCommand());
 program.addCommand(importCommand());
 program.addCommand(listCommand());
 program.addCommand(connectivityCommand());

@@ -137,9 +137,13 @@ export interface TrafficEdge {
   requestRate: number;
   /** Requests by response code class: "2xx", "3xx", "4xx", "5xx", and "0" (no response). */
   responses: Record<string, number>;
-  /** TCP: bytes from source to destination and back, and connections opened, in the window. */
-  bytesSent: number;
-  bytesReceived: number;
+  /**
+   * TCP bytes in the window: `requestBytes` the destination received from the source
+   * (istio_tcp_received_bytes_total, "bytes received during request"), `responseBytes` it sent
+   * back (istio_tcp_sent_bytes_total, "bytes sent during response"); and TCP connections opened.
+   */
+  requestBytes: number;
+  responseBytes: number;
   connections: number;
   /**
    * Share (0..1) of requests and connections that were mutual TLS, per the destination proxy

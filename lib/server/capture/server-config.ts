@@ -1,0 +1,49 @@
+import "server-only";
+/**
+ * What the server captures when asked by the API, the UI or the schedule: the cluster its
+ * kubeconfig (or pod service account) reaches, and the Prometheus of MESHLENS_PROMETHEUS_URL,
+ * from the environment (see lib/env.ts). Requests may name another Prometheus, but the
+ * configured credentials are only ever sent to the configured URL.
+ */
+import { readFile } from "node:fs/promises";
+import { parseDuration } from "@/lib/domain/duration";
+import { AppError } from "@/lib/domain/errors";
+import { env } from "@/lib/env";
+import type { TelemetryOptions, TopologySource } from "./capture";
+
+/** `a=b,c=d` into label matchers. */
+export function parseLabelList(text: string, what: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
+    const at = pair.indexOf("=");
+    if (at < 1) throw new AppError("bad_request", `${what}: ${JSON.stringify(pair)} is not name=value.`);
+    labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return labels;
+}
+
+export function configuredCluster(namespaces?: string[]): TopologySource {
+  const e = env();
+  const fromEnv = e.MESHLENS_NAMESPACES?.split(",").map((n) => n.trim()).filter(Boolean);
+  return { kind: "cluster", context: e.MESHLENS_KUBE_CONTEXT, namespaces: namespaces?.length ? namespaces : fromEnv };
+}
+
+/**
+ * Telemetry options for a server capture: `url` (default MESHLENS_PROMETHEUS_URL; none: no
+ * telemetry) over `window` (default MESHLENS_TELEMETRY_WINDOW).
+ */
+export async function configuredTelemetry(request: { url?: string; window?: string } = {}): Promise<TelemetryOptions | undefined> {
+  const e = env();
+  const url = request.url || e.MESHLENS_PROMETHEUS_URL;
+  if (!url) return undefined;
+  const windowSeconds = parseDuration(request.window || e.MESHLENS_TELEMETRY_WINDOW, "window");
+  const options: TelemetryOptions = { url, windowSeconds, extraLabels: parseLabelList(e.MESHLENS_PROMETHEUS_LABELS ?? "", "MESHLENS_PROMETHEUS_LABELS") };
+  if (url !== e.MESHLENS_PROMETHEUS_URL) return options; // never send our credentials elsewhere
+  if (e.MESHLENS_PROMETHEUS_TOKEN) options.auth = { bearerToken: e.MESHLENS_PROMETHEUS_TOKEN };
+  else if (e.MESHLENS_PROMETHEUS_USER) {
+    const at = e.MESHLENS_PROMETHEUS_USER.indexOf(":");
+    options.auth = { username: e.MESHLENS_PROMETHEUS_USER.slice(0, Math.max(at, 0)), password: at < 0 ? "" : e.MESHLENS_PROMETHEUS_USER.slice(at + 1) };
+  }
+  if (e.MESHLENS_PROMETHEUS_CA_FILE) options.caPem = await readFile(e.MESHLENS_PROMETHEUS_CA_FILE, "utf8");
+  return options;
+}
