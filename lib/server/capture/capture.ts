@@ -24,7 +24,15 @@ const ISTIO_ROOT_NAMESPACE = "istio-system";
 const MAX_CLUSTER_BYTES = 2 ** 31 - 1;
 
 export type TopologySource =
-  | { kind: "cluster"; kubeconfigPath?: string; context?: string; namespaces?: string[] }
+  | {
+      kind: "cluster";
+      kubeconfigPath?: string;
+      context?: string;
+      namespaces?: string[];
+      /** Per API request (see captureCluster for the defaults). */
+      timeoutMs?: number;
+      retries?: number;
+    }
   | { kind: "files"; files: ManifestFile[]; maxBytes?: number };
 
 export interface TelemetryOptions {
@@ -131,15 +139,20 @@ async function readTopology(source: TopologySource, progress: (p: CaptureProgres
     kubeconfigPath: source.kubeconfigPath,
     context: source.context,
     namespaces,
+    timeoutMs: source.timeoutMs,
+    retries: source.retries,
     signal,
     onProgress: (event) => {
       if (event.done) progress({ phase: "topology", message: `${event.resource}${event.namespace ? ` in ${event.namespace}` : ""}: ${event.objects}` });
     },
   });
   progress({ phase: "topology", message: `read ${Object.values(captured.counts).reduce((a, b) => a + b, 0)} objects; building the topology` });
+  // The root namespace was only added to find mesh-wide policies: its absence is not a gap.
+  const implicitRoot = namespaces && !source.namespaces!.includes(ISTIO_ROOT_NAMESPACE);
+  const coverageGaps = captured.coverageGaps.filter((gap) => !(implicitRoot && gap.resource === "namespaces" && gap.namespace === ISTIO_ROOT_NAMESPACE && gap.reason.endsWith("does not exist")));
   const read = readManifests(captured.files, { maxBytes: MAX_CLUSTER_BYTES });
   const live: CaptureSource = { kind: "live", ...(captured.context ? { context: captured.context } : {}), server: captured.server };
-  return { read, coverageGaps: captured.coverageGaps, source: live, clusterName: captured.context };
+  return { read, coverageGaps, source: live, clusterName: captured.context };
 }
 
 function summarize(snapshot: ReturnType<typeof snapshotFromManifests>, telemetry: TelemetryCapture | null): CaptureSummary {

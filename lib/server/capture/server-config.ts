@@ -10,6 +10,7 @@ import { parseDuration } from "@/lib/domain/duration";
 import { AppError } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
 import type { TelemetryOptions, TopologySource } from "./capture";
+import { redactUrl } from "./prometheus";
 
 /** `a=b,c=d` into label matchers. */
 export function parseLabelList(text: string, what: string): Record<string, string> {
@@ -34,11 +35,13 @@ export function configuredCluster(namespaces?: string[]): TopologySource {
  */
 export async function configuredTelemetry(request: { url?: string; window?: string } = {}): Promise<TelemetryOptions | undefined> {
   const e = env();
-  const url = request.url || e.MESHLENS_PROMETHEUS_URL;
+  const configured = e.MESHLENS_PROMETHEUS_URL;
+  // The UI shows the configured URL without its credentials: that still means the configured one.
+  const url = request.url && configured && redactUrl(request.url) === redactUrl(configured) ? configured : request.url || configured;
   if (!url) return undefined;
   const windowSeconds = parseDuration(request.window || e.MESHLENS_TELEMETRY_WINDOW, "window");
   const options: TelemetryOptions = { url, windowSeconds, extraLabels: parseLabelList(e.MESHLENS_PROMETHEUS_LABELS ?? "", "MESHLENS_PROMETHEUS_LABELS") };
-  if (url !== e.MESHLENS_PROMETHEUS_URL) return options; // never send our credentials elsewhere
+  if (url !== configured) return options; // never send our credentials elsewhere
   if (e.MESHLENS_PROMETHEUS_TOKEN) options.auth = { bearerToken: e.MESHLENS_PROMETHEUS_TOKEN };
   else if (e.MESHLENS_PROMETHEUS_USER) {
     const at = e.MESHLENS_PROMETHEUS_USER.indexOf(":");
