@@ -15,3 +15,21 @@ export function formatUtc(iso: string): string {
 
 /** "1 warning", "2 warnings" */
 export const plural = (n: number, one: string, many = `${one}s`) => `${formatCount(n)} ${n === 1 ? one : many}`;
+
+/** 0.756 -> "76%"; null -> "–" */
+export const formatShare = (share: number | null) => (share === null ? "–" : `${Math.round(share * 100)}%`);
+
+/** 1536 -> "1.5 KiB" */
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${units[unit]}`;
+}
+
+/** Requests per second, to two significant figures: 0.0083 -> "0.0083/s", 12.4 -> "12/s" */
+export const formatRate = (perSecond: number) => `${Number(perSecond.toPrecision(2))}/s`;

@@ -7,12 +7,14 @@ export const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${nam
 type Files = Parameters<ReturnType<Page["getByLabel"]>["setInputFiles"]>[0];
 
 /** Fills and submits the upload form on the home page. */
-export async function submitUpload(page: Page, options: { name: string; cluster?: string; files: Files }) {
+export async function submitUpload(page: Page, options: { name: string; cluster?: string; files: Files; prometheus?: string }) {
   await page.goto("/");
-  await page.getByLabel("Snapshot name").fill(options.name);
-  if (options.cluster) await page.getByLabel("Cluster name").fill(options.cluster);
-  await page.getByLabel("Manifest files").setInputFiles(options.files);
-  await page.getByRole("button", { name: "Upload" }).click();
+  const form = page.getByRole("region", { name: "Upload manifests" });
+  await form.getByLabel("Snapshot name").fill(options.name);
+  if (options.cluster) await form.getByLabel("Cluster name").fill(options.cluster);
+  await form.getByLabel("Manifest files").setInputFiles(options.files);
+  if (options.prometheus) await form.getByLabel(/Prometheus URL/).fill(options.prometheus);
+  await form.getByRole("button", { name: "Upload" }).click();
 }
 
 /** Uploads through the form and waits for the new snapshot's page. */

@@ -79,8 +79,8 @@ test("a malformed manifest is refused with the file and line, and nothing is sto
   await expect(alert).toContainText("bad.yaml, document 2");
   await expect(alert).toContainText(/line \d+/);
   // The form keeps what was entered, so the user can fix the file and retry.
-  await expect(page.getByLabel("Snapshot name")).toHaveValue("Broken upload");
-  await expect(page.getByLabel("Cluster name")).toHaveValue("kind-e2e");
+  await expect(page.getByRole("region", { name: "Upload manifests" }).getByLabel("Snapshot name")).toHaveValue("Broken upload");
+  await expect(page.getByRole("region", { name: "Upload manifests" }).getByLabel("Cluster name")).toHaveValue("kind-e2e");
   await expect(page.getByRole("button", { name: "Upload" })).toBeEnabled();
   await expect(page).toHaveURL(/\/$/);
 
@@ -103,7 +103,7 @@ test("the server enforces the limit when the form data only just goes over it", 
   const almost = Buffer.alloc(2 * 1024 * 1024 - 16, "# padding\n");
   await submitUpload(page, { name: "Nearly", files: { name: "nearly.yaml", mimeType: "application/yaml", buffer: almost } });
   await expect(uploadAlert(page)).toContainText("the limit is 2,097,152 bytes");
-  await expect(page.getByLabel("Snapshot name")).toHaveValue("Nearly");
+  await expect(page.getByRole("region", { name: "Upload manifests" }).getByLabel("Snapshot name")).toHaveValue("Nearly");
 });
 
 test("delete a snapshot", async ({ page }) => {

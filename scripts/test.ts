@@ -13,6 +13,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SYSTEM_PACKAGES: { pkg: string; present: () => boolean }[] = [
   { pkg: "chromium", present: () => existsSync(CHROMIUM) },
   { pkg: "docker-compose", present: () => onPath("docker-compose") },
+  { pkg: "prometheus", present: () => onPath("prometheus") && onPath("promtool") },
+  { pkg: "openssl", present: () => onPath("openssl") },
 ];
 
 function onPath(command: string): boolean {

@@ -4,6 +4,7 @@ import { parseDuration } from "@/lib/domain/duration";
 import { AppError } from "@/lib/domain/errors";
 import { env, maxUploadBytes } from "@/lib/env";
 import { captureSnapshot, type CaptureProgress, type CaptureResult, type TelemetryOptions, type TopologySource } from "@/lib/server/capture/capture";
+import { parseInstant } from "@/lib/server/capture/server-config";
 import { collectManifestFiles } from "@/lib/server/manifest-files";
 import { withDatabase } from "./database";
 
@@ -14,6 +15,7 @@ interface SnapshotOptions {
   manifests?: string[];
   prometheus?: string;
   window: string;
+  until?: string;
   prometheusToken?: string;
   prometheusUser?: string;
   prometheusCa?: string;
@@ -34,7 +36,8 @@ export function snapshotCommand(): Command {
     .option("--namespace <namespace>", "only this namespace (repeat for several)", collect)
     .option("--manifests <path>", "read these files or directories instead of the cluster (repeat for several)", collect)
     .option("--prometheus <url>", "Prometheus with Istio's standard metrics (default: none, topology only)")
-    .option("--window <duration>", "telemetry window before now, e.g. 15m, 1h, 1d", "1h")
+    .option("--window <duration>", "telemetry window, e.g. 15m, 1h, 1d", "1h")
+    .option("--until <time>", "end of the telemetry window, ISO 8601 (default: now), e.g. the start of an incident")
     .option("--prometheus-token <token>", "bearer token for Prometheus (or $MESHLENS_PROMETHEUS_TOKEN)")
     .option("--prometheus-user <user:password>", "basic auth for Prometheus (or $MESHLENS_PROMETHEUS_USER)")
     .option("--prometheus-ca <file>", "CA certificate (PEM) for Prometheus")
@@ -96,6 +99,7 @@ async function telemetryFrom(options: SnapshotOptions): Promise<TelemetryOptions
   return {
     url: options.prometheus!,
     windowSeconds: parseDuration(options.window, "--window"),
+    until: options.until ? parseInstant(options.until, "--until") : undefined,
     auth,
     caPem,
     extraLabels,

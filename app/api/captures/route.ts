@@ -8,12 +8,12 @@ import { readUpload } from "@/lib/server/upload";
 
 export const dynamic = "force-dynamic";
 
-/** A capture of the configured cluster: `{ name?, cluster?, namespaces?, prometheus?: { url?, window? } | false }`. */
+/** A capture of the configured cluster: `{ name?, cluster?, namespaces?, prometheus?: { url?, window?, until? } | false }`. */
 const ClusterCapture = z.object({
   name: z.string().optional(),
   cluster: z.string().optional(),
   namespaces: z.array(z.string().regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "not a namespace name").max(63)).max(500).optional(),
-  prometheus: z.union([z.literal(false), z.object({ url: z.string().url().optional(), window: z.string().max(20).optional() })]).optional(),
+  prometheus: z.union([z.literal(false), z.object({ url: z.string().url().optional(), window: z.string().max(20).optional(), until: z.string().max(40).optional() })]).optional(),
 });
 
 /** Capture jobs, newest first (kept in memory until the server restarts). */
@@ -24,7 +24,7 @@ export const GET = route(async () => NextResponse.json({ items: listCaptureJobs(
  * - `application/json`: the configured cluster (see ClusterCapture), with telemetry from
  *   `prometheus.url` or MESHLENS_PROMETHEUS_URL unless `prometheus` is false.
  * - `multipart/form-data`: manifest files, with fields `name`, `cluster`, `prometheus` (URL, empty
- *   for none) and `window`.
+ *   for none), `window` and `until` (the window's end, ISO 8601; default now).
  * 409 while another capture runs.
  */
 export const POST = route(async (request) => {
@@ -37,7 +37,7 @@ export const POST = route(async (request) => {
       name: upload.fields.name || undefined,
       cluster: upload.fields.cluster || undefined,
       topology: { kind: "files", files: upload.files, maxBytes: maxUploadBytes() },
-      telemetry: prometheus ? await configuredTelemetry({ url: prometheus, window: upload.fields.window }) : undefined,
+      telemetry: prometheus ? await configuredTelemetry({ url: prometheus, window: upload.fields.window, until: upload.fields.until || undefined }) : undefined,
     });
   } else {
     const body = ClusterCapture.parse(await request.json().catch(() => ({})));

@@ -26,7 +26,7 @@ export default async function SnapshotPage({ params }: Props) {
     <>
       <SnapshotHeader view={view} />
       <SnapshotFigures figures={view.figures} />
-      <SnapshotNotes warnings={view.warnings} coverageGaps={view.coverageGaps} />
+      <SnapshotNotes warnings={view.warnings} coverageGaps={view.coverageGaps} telemetry={view.telemetry} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <SnapshotTables id={id} />
       </HydrationBoundary>

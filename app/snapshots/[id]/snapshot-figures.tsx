@@ -21,6 +21,7 @@ export function SnapshotFigures({ figures: f }: { figures: ViewFigures }) {
         <Figure id="netpol" label="Namespaces with a NetworkPolicy">
           <OutOf part={f.namespacesWithNetworkPolicy} whole={f.namespaces} />
         </Figure>
+        <Figure id="edges" label="Observed traffic edges">{formatCount(f.edges)}</Figure>
         <Figure id="kinds" label="Policies by kind" wide>
           {kinds.length === 0 ? (
             <span className="of">none</span>

@@ -33,6 +33,16 @@ export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
             )}
           </div>
           <div>
+            <dt>Telemetry</dt>
+            <dd>
+              {view.telemetry === null
+                ? "none requested"
+                : view.telemetry.state === "failed"
+                  ? "failed (see below)"
+                  : `${formatUtc(view.telemetry.window.start)} to ${formatUtc(view.telemetry.window.end)}, from ${view.telemetry.prometheus}`}
+            </dd>
+          </div>
+          <div>
             <dt>Mesh</dt>
             <dd>
               root namespace {meshConfig.rootNamespace}, outbound {meshConfig.outboundTrafficPolicy}

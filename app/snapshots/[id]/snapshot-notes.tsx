@@ -8,10 +8,27 @@ const OPEN_UP_TO = 5;
 const SHOW_AT_MOST = 200;
 
 /** Ingestion warnings and coverage gaps: what the snapshot may be missing. */
-export function SnapshotNotes({ warnings, coverageGaps }: Pick<SnapshotView, "warnings" | "coverageGaps">) {
-  if (warnings.length === 0 && coverageGaps.length === 0) return null;
+export function SnapshotNotes({ warnings, coverageGaps, telemetry }: Pick<SnapshotView, "warnings" | "coverageGaps" | "telemetry">) {
+  const unmatched = telemetry?.unmatched ?? [];
+  if (warnings.length === 0 && coverageGaps.length === 0 && telemetry?.state !== "failed" && unmatched.length === 0) return null;
   return (
     <section className="notes" aria-label="Warnings and coverage gaps">
+      {telemetry?.state === "failed" && (
+        <p role="status" className="alert alert-warning">
+          No telemetry: {telemetry.reason} The snapshot holds the topology only; no traffic is shown.
+        </p>
+      )}
+      {unmatched.length > 0 && (
+        <details className="notes-warning" open={unmatched.length <= OPEN_UP_TO}>
+          <summary>{plural(unmatched.length, "workload")} in the telemetry but not in the topology</summary>
+          <ul>
+            {unmatched.slice(0, SHOW_AT_MOST).map((name) => (
+              <li key={name}>{name}</li>
+            ))}
+            <More total={unmatched.length} />
+          </ul>
+        </details>
+      )}
       {warnings.length > 0 && (
         <details className="notes-warning" open={warnings.length <= OPEN_UP_TO}>
           <summary>{plural(warnings.length, "warning")} while reading the input</summary>

@@ -7,9 +7,10 @@ import { Tabs } from "@/components/tabs";
 import { NamespacesTable } from "./namespaces-table";
 import { PoliciesTable } from "./policies-table";
 import { ServicesTable } from "./services-table";
+import { TrafficTable } from "./traffic-table";
 import { WorkloadsTable } from "./workloads-table";
 
-/** The four tables of a snapshot, one tab each. */
+/** The tables of a snapshot, one tab each. */
 export function SnapshotTables({ id }: { id: string }) {
   const { data, error } = useQuery(snapshotViewQuery(id));
   if (!data) {
@@ -33,6 +34,7 @@ export function SnapshotTables({ id }: { id: string }) {
           { id: "workloads", label: "Workloads", badge: formatCount(data.workloads.length), content: <WorkloadsTable rows={data.workloads} /> },
           { id: "services", label: "Services", badge: formatCount(data.services.length), content: <ServicesTable rows={data.services} /> },
           { id: "policies", label: "Policies", badge: formatCount(data.policies.length), content: <PoliciesTable snapshotId={id} rows={data.policies} /> },
+          { id: "traffic", label: "Traffic", badge: formatCount(data.traffic.length), content: <TrafficTable rows={data.traffic} /> },
         ]}
       />
     </section>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Policy, Snapshot, Workload } from "../model";
+import type { Policy, Snapshot, TrafficEdge, TrafficPeer, Workload } from "../model";
 import { formatSelector, snapshotView } from "./view";
 
 const workload = (namespace: string, name: string, injected: boolean): Workload => ({
@@ -63,7 +63,29 @@ describe("snapshotView", () => {
       policiesByKind: { NetworkPolicy: 2, AuthorizationPolicy: 1, PeerAuthentication: 1 },
       sidecars: 2,
       namespacesWithNetworkPolicy: 1,
+      edges: 0,
     });
+  });
+
+  it("writes observed traffic as table rows, naming every kind of peer", () => {
+    const edge = (source: TrafficPeer, destination: TrafficPeer, extra: Partial<TrafficEdge> = {}): TrafficEdge => ({
+      source, destination, service: null, protocols: ["http"], requests: 200, requestRate: 200 / 3600, responses: { "2xx": 150, "5xx": 50 },
+      requestBytes: 0, responseBytes: 0, connections: 0, mtlsShare: 1, reportedBy: "destination", ...extra,
+    });
+    const traffic = snapshotView({
+      ...snapshot,
+      edges: [
+        edge({ kind: "workload", id: "shop/web[Deployment]" }, { kind: "external", host: "PassthroughCluster", via: "passthrough" }, { mtlsShare: null, reportedBy: "source" }),
+        edge({ kind: "unknown", reason: "no peer metadata" }, { kind: "unmatched", namespace: "blog", name: "old-db" }, { protocols: ["tcp"], requests: 0, responses: {}, connections: 3, requestBytes: 100, responseBytes: 24, mtlsShare: 0 }),
+        edge({ kind: "workload", id: "shop/web[Deployment]" }, { kind: "external", host: "api.stripe.example", via: "service-entry" }),
+      ],
+    }).traffic;
+    // 50 of 200 requests answered 5xx: a quarter.
+    expect(traffic.map((r) => [r.source, r.destination, r.namespace, r.errorShare, r.bytes])).toEqual([
+      ["shop/web[Deployment]", "PassthroughCluster", "shop", 0.25, 0],
+      ["unknown source", "blog/old-db (not in the topology)", "blog", null, 124],
+      ["shop/web[Deployment]", "api.stripe.example (ServiceEntry)", "shop", 0.25, 0],
+    ]);
   });
 
   it("counts per namespace, including namespaces with nothing in them", () => {

@@ -1,4 +1,4 @@
-import type { Labels, Policy, PolicyKind, Snapshot, Workload } from "../model";
+import type { Labels, Policy, PolicyKind, Snapshot, TrafficPeer, Workload } from "../model";
 
 /** What the snapshot page shows: table rows only, without the verbatim policy objects. */
 export interface SnapshotView {
@@ -15,7 +15,45 @@ export interface SnapshotView {
   policies: PolicyRow[];
   warnings: Snapshot["warnings"];
   coverageGaps: Snapshot["coverageGaps"];
+  /** How telemetry was captured; null when none was asked for. */
+  telemetry: NonNullable<Snapshot["telemetry"]> | null;
+  traffic: TrafficRow[];
 }
+
+/** One observed edge, as the traffic table shows it. */
+export interface TrafficRow {
+  key: string;
+  source: string;
+  destination: string;
+  /** Namespace of the source, or of the destination when the source is not a workload (for the namespace filter). */
+  namespace: string;
+  service: string | null;
+  protocols: string[];
+  requests: number;
+  requestRate: number;
+  /** Share of requests answered 5xx, or null without requests. */
+  errorShare: number | null;
+  connections: number;
+  bytes: number;
+  mtlsShare: number | null;
+  reportedBy: "destination" | "source";
+}
+
+/** How a traffic peer reads in tables and reports. */
+export function peerLabel(peer: TrafficPeer): string {
+  switch (peer.kind) {
+    case "workload":
+      return peer.id;
+    case "unmatched":
+      return `${peer.namespace}/${peer.name} (not in the topology)`;
+    case "external":
+      return peer.via === "service-entry" ? `${peer.host} (ServiceEntry)` : peer.via === "egress-gateway" ? `${peer.host} (egress gateway)` : peer.host === (peer.via === "passthrough" ? "PassthroughCluster" : "BlackHoleCluster") ? peer.host : `${peer.host} (${peer.via})`;
+    case "unknown":
+      return "unknown source";
+  }
+}
+
+const peerNamespace = (peer: TrafficPeer): string | null => (peer.kind === "workload" ? peer.id.split("/")[0]! : peer.kind === "unmatched" ? peer.namespace : null);
 
 export interface ViewFigures {
   namespaces: number;
@@ -27,6 +65,8 @@ export interface ViewFigures {
   sidecars: number;
   /** Namespaces with at least one NetworkPolicy. */
   namespacesWithNetworkPolicy: number;
+  /** Observed traffic edges. */
+  edges: number;
 }
 
 export interface NamespaceRow {
@@ -106,6 +146,7 @@ export function snapshotView(s: Snapshot): SnapshotView {
       policiesByKind,
       sidecars: s.workloads.filter((w) => w.sidecar.injected).length,
       namespacesWithNetworkPolicy: withNetworkPolicy.size,
+      edges: s.edges.length,
     },
     namespaces: s.namespaces.map((n) => ({
       name: n.name,
@@ -143,6 +184,25 @@ export function snapshotView(s: Snapshot): SnapshotView {
     })),
     warnings: s.warnings,
     coverageGaps: s.coverageGaps,
+    telemetry: s.telemetry ?? null,
+    traffic: s.edges.map((e, i) => {
+      const errors = Object.entries(e.responses).filter(([code]) => code === "5xx").reduce((n, [, count]) => n + count, 0);
+      return {
+        key: String(i),
+        source: peerLabel(e.source),
+        destination: peerLabel(e.destination),
+        namespace: peerNamespace(e.source) ?? peerNamespace(e.destination) ?? "",
+        service: e.service,
+        protocols: e.protocols,
+        requests: e.requests,
+        requestRate: e.requestRate,
+        errorShare: e.requests > 0 ? errors / e.requests : null,
+        connections: e.connections,
+        bytes: e.requestBytes + e.responseBytes,
+        mtlsShare: e.mtlsShare,
+        reportedBy: e.reportedBy,
+      };
+    }),
   };
 }
 

@@ -37,8 +37,10 @@ export type TopologySource =
 
 export interface TelemetryOptions {
   url: string;
-  /** Seconds before the capture's time. */
+  /** The window's length, in seconds. */
   windowSeconds: number;
+  /** The window's end; default: the capture's time. (E.g. the hour before an incident.) */
+  until?: Date;
   auth?: { bearerToken: string } | { username: string; password: string };
   caPem?: string;
   extraLabels?: Record<string, string>;
@@ -84,14 +86,17 @@ export async function captureSnapshot(request: CaptureRequest): Promise<CaptureR
   let unmatched: string[] = [];
   if (request.telemetry) {
     const options = request.telemetry;
+    const end = options.until ?? capturedAt;
+    if (end.getTime() > capturedAt.getTime()) throw new AppError("bad_request", `The telemetry window cannot end in the future (${end.toISOString()}).`);
     const window: TimeWindow = {
-      start: new Date(capturedAt.getTime() - options.windowSeconds * 1000).toISOString(),
-      end: capturedAt.toISOString(),
+      start: new Date(end.getTime() - options.windowSeconds * 1000).toISOString(),
+      end: end.toISOString(),
     };
     const prometheus = redactUrl(options.url);
     progress({ phase: "telemetry", message: `querying ${prometheus} over ${window.start} to ${window.end}` });
     try {
-      const series = await queryTelemetry({ ...options, window, signal: request.signal });
+      const { until: _until, ...query } = options;
+      const series = await queryTelemetry({ ...query, window, signal: request.signal });
       const built = buildEdges({ series, windowSeconds: options.windowSeconds, workloads: topology.read.workloads, services: topology.read.services, policies: topology.read.policies });
       edges = built.edges;
       unmatched = built.unmatched;

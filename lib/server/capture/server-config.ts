@@ -23,6 +23,15 @@ export function parseLabelList(text: string, what: string): Record<string, strin
   return labels;
 }
 
+/** An ISO 8601 time, e.g. `2026-11-20T09:00:00Z`. */
+export function parseInstant(text: string, what: string): Date {
+  const at = new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(text) || Number.isNaN(at.getTime())) {
+    throw new AppError("bad_request", `${what}: ${JSON.stringify(text)} is not an ISO 8601 time such as 2026-11-20T09:00:00Z.`);
+  }
+  return at;
+}
+
 export function configuredCluster(namespaces?: string[]): TopologySource {
   const e = env();
   const fromEnv = e.MESHLENS_NAMESPACES?.split(",").map((n) => n.trim()).filter(Boolean);
@@ -33,7 +42,7 @@ export function configuredCluster(namespaces?: string[]): TopologySource {
  * Telemetry options for a server capture: `url` (default MESHLENS_PROMETHEUS_URL; none: no
  * telemetry) over `window` (default MESHLENS_TELEMETRY_WINDOW).
  */
-export async function configuredTelemetry(request: { url?: string; window?: string } = {}): Promise<TelemetryOptions | undefined> {
+export async function configuredTelemetry(request: { url?: string; window?: string; until?: string } = {}): Promise<TelemetryOptions | undefined> {
   const e = env();
   const configured = e.MESHLENS_PROMETHEUS_URL;
   // The UI shows the configured URL without its credentials: that still means the configured one.
@@ -41,6 +50,7 @@ export async function configuredTelemetry(request: { url?: string; window?: stri
   if (!url) return undefined;
   const windowSeconds = parseDuration(request.window || e.MESHLENS_TELEMETRY_WINDOW, "window");
   const options: TelemetryOptions = { url, windowSeconds, extraLabels: parseLabelList(e.MESHLENS_PROMETHEUS_LABELS ?? "", "MESHLENS_PROMETHEUS_LABELS") };
+  if (request.until) options.until = parseInstant(request.until, "until");
   if (url !== configured) return options; // never send our credentials elsewhere
   if (e.MESHLENS_PROMETHEUS_TOKEN) options.auth = { bearerToken: e.MESHLENS_PROMETHEUS_TOKEN };
   else if (e.MESHLENS_PROMETHEUS_USER) {
