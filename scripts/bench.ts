@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from "@/lib/server/db/embedded";
 import { migrateDatabase } from "@/lib/server/db/migrate";
 import { importManifests } from "@/lib/server/snapshots/import";
 import { getSnapshot } from "@/lib/server/snapshots/store";
+import { captureFigures } from "./bench/capture";
 import { generateManifests } from "./bench/generate-manifests";
 
 const WORKLOADS = 5000;
@@ -167,6 +168,8 @@ try {
     loads.push((performance.now() - t0) / 1000);
   }
   figure("load-snapshot-page-5000-workloads", median(loads), "s", "<= 0.5 s");
+
+  await captureFigures(figure);
 } finally {
   await disconnectDb();
   await database.stop();

@@ -32,9 +32,16 @@ function rng(seed: number) {
 
 /** Multi-document YAML, one `---`-separated object per workload, service and policy. */
 export function generateManifests(options: GenerateOptions): string {
+  return generateObjects(options)
+    .map((d) => stringify(d))
+    .join("---\n");
+}
+
+/** The objects of {@link generateManifests}: namespaces, Deployments with Services, policies. */
+export function generateObjects(options: GenerateOptions): Record<string, unknown>[] {
   const random = rng(options.seed ?? 42);
   const pick = <T>(items: T[]) => items[Math.floor(random() * items.length)]!;
-  const docs: unknown[] = [];
+  const docs: Record<string, unknown>[] = [];
   const ns = (i: number) => `team-${String(i).padStart(3, "0")}`;
   for (let i = 0; i < options.namespaces; i++) {
     docs.push({
@@ -144,5 +151,5 @@ export function generateManifests(options: GenerateOptions): string {
       });
     }
   }
-  return docs.map((d) => stringify(d)).join("---\n");
+  return docs;
 }
