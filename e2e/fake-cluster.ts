@@ -3,23 +3,18 @@
  * holding the demo's recorded hour of telemetry. Writes a kubeconfig for the app (its KUBECONFIG)
  * and serves GET /ready (with the Prometheus URL) on 127.0.0.1:E2E_CLUSTER_PORT for Playwright.
  */
-import { readFileSync, readdirSync } from "node:fs";
 import { copyFile, mkdir } from "node:fs/promises";
 import { createServer } from "node:http";
-import { dirname, join } from "node:path";
-import { parseAllDocuments } from "yaml";
+import { dirname } from "node:path";
 import { demoCounters } from "@/lib/demo/telemetry";
+import { demoClusterObjects } from "@/lib/server/testing/demo-cluster";
 import { startKubeApiServer } from "@/lib/server/testing/kube-api-server";
 import { istioOpenMetrics, startPrometheus } from "@/lib/server/testing/prometheus";
 
 const PORT = Number(process.env.E2E_CLUSTER_PORT ?? 3191);
 const KUBECONFIG = process.env.E2E_KUBECONFIG ?? ".meshlens/e2e-kubeconfig";
-const DEMO = "lib/demo/manifests";
 
-const objects = readdirSync(DEMO)
-  .filter((f) => f.endsWith(".yaml"))
-  .flatMap((f) => parseAllDocuments(readFileSync(join(DEMO, f), "utf8")).map((d) => d.toJS() as { kind: string }))
-  .filter((o) => o && !["PersistentVolumeClaim", "Gateway", "VirtualService"].includes(o.kind));
+const objects = demoClusterObjects();
 
 const api = await startKubeApiServer({ objects });
 const prometheus = await startPrometheus({ openMetrics: istioOpenMetrics(demoCounters()) });

@@ -1,26 +1,19 @@
 // A whole capture against the fake Kubernetes API (serving the demo cluster), a real Prometheus
 // (serving the demo's recorded hour) and a real PostgreSQL.
-import { readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { parseAllDocuments } from "yaml";
 import { DEMO_TELEMETRY_WINDOW, demoCounters } from "@/lib/demo/telemetry";
 import { AppError } from "@/lib/domain/errors";
 import { disconnectDb } from "@/lib/server/db/client";
 import { seedDemo } from "@/lib/server/demo";
 import { getSnapshot } from "@/lib/server/snapshots/store";
 import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/database";
+import { demoClusterObjects } from "@/lib/server/testing/demo-cluster";
 import { startKubeApiServer, type KubeApiServer } from "@/lib/server/testing/kube-api-server";
 import { istioOpenMetrics, startPrometheus, type RunningPrometheus } from "@/lib/server/testing/prometheus";
 import { captureSnapshot, type CaptureProgress } from "./capture";
 
 const prisma = connectTestDatabase();
-const DEMO_DIR = "lib/demo/manifests";
-const demoObjects = readdirSync(DEMO_DIR)
-  .filter((f) => f.endsWith(".yaml"))
-  .flatMap((f) => parseAllDocuments(readFileSync(join(DEMO_DIR, f), "utf8")).map((d) => d.toJS() as object))
-  // Kinds Meshlens does not read are in the demo files but need not be served.
-  .filter((o) => !["PersistentVolumeClaim", "Gateway", "VirtualService"].includes((o as { kind: string }).kind));
+const demoObjects = demoClusterObjects();
 
 let prometheus: RunningPrometheus;
 const servers: KubeApiServer[] = [];
