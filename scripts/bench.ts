@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from "@/lib/server/db/embedded";
 import { migrateDatabase } from "@/lib/server/db/migrate";
 import { importManifests } from "@/lib/server/snapshots/import";
 import { getSnapshot } from "@/lib/server/snapshots/store";
+import { analyzeFigures } from "./bench/analyze";
 import { captureFigures } from "./bench/capture";
 import { generateManifests } from "./bench/generate-manifests";
 
@@ -97,6 +98,7 @@ function compactEngineFigures() {
 }
 
 compactEngineFigures();
+analyzeFigures(figure);
 
 /**
  * How the compact answer grows: with workloads (policies at 30% of them), then with policies

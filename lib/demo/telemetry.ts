@@ -9,8 +9,9 @@
  * calls into shop-ops only reported by the caller (no sidecar there), cartservice -> redis-cart
  * in plaintext (so the destination cannot name its client), the backup job's plaintext dump of
  * blog-postgres, currencyservice leaving through PassthroughCluster, paymentservice reaching its
- * ServiceEntry host and being blocked (BlackHoleCluster) on another, the debug Pod calling
- * productcatalogservice, and the ingress gateway, which is not in the manifests.
+ * ServiceEntry host and being blocked (BlackHoleCluster) on another, the debug Pod reaching
+ * cartservice although the policies deny it, and the ingress gateway, which is not in the
+ * manifests.
  */
 import { TELEMETRY_LABELS, TELEMETRY_METRICS, type TelemetryMetric, type TelemetrySample, type TelemetrySeries } from "../domain/telemetry/edges";
 
@@ -64,8 +65,8 @@ const FLOWS: readonly Flow[] = [
   { from: ["shop-core", "checkoutservice"], to: svc("shop-ops", "emailservice"), protocol: "grpc", count: 600, codes: { "200": 0.95, "503": 0.05 }, reporters: SOURCE, mtls: false },
   { from: ["shop-core", "checkoutservice"], to: svc("shop-payments", "paymentservice"), protocol: "grpc", count: 600, codes: OK, reporters: BOTH, mtls: true },
   { from: ["shop-core", "recommendationservice"], to: core("productcatalogservice"), protocol: "grpc", count: 9_000, codes: OK, reporters: BOTH, mtls: true },
-  // Problem 6: the debug Pod reaches productcatalogservice.
-  { from: ["shop-core", "netshoot-debug"], to: core("productcatalogservice"), protocol: "grpc", count: 30, codes: OK, reporters: BOTH, mtls: true },
+  // Problem 14: the debug Pod reached cartservice, which default-deny and its policies refuse.
+  { from: ["shop-core", "netshoot-debug"], to: core("cartservice"), protocol: "grpc", count: 12, codes: OK, reporters: BOTH, mtls: true },
   // Problems 4 and 5: DestinationRule TLS DISABLE. The caller's proxy reports its side; the
   // destination's proxy sees plaintext TCP with no peer metadata, so it cannot name the client.
   { from: ["shop-core", "cartservice"], to: { workload: ["shop-core", "redis-cart"], service: ["shop-core", "redis-cart"] }, protocol: "tcp", count: 1_200, requestBytes: 6_000_000, responseBytes: 24_000_000, reporters: SOURCE, mtls: false },

@@ -1,4 +1,5 @@
 /** What the API says about captures: shared by the server and the browser. */
+import type { Severity } from "./model";
 
 /** What a capture found: the CLI's summary and a job's result. */
 export interface CaptureSummary {
@@ -10,6 +11,8 @@ export interface CaptureSummary {
   edges: number;
   externalNodes: number;
   coverageGaps: number;
+  /** Findings by severity. */
+  findings: Partial<Record<Severity, number>>;
   telemetry: "captured" | "failed" | "not requested";
   telemetryReason?: string;
 }

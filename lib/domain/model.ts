@@ -170,15 +170,57 @@ export interface TelemetryCapture {
   unmatched: string[];
 }
 
-export type Severity = "critical" | "high" | "medium" | "low" | "info";
+export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** The kinds of finding, stable names for filters, SARIF rules and CI gates. */
+export const FINDING_KINDS = [
+  "unencrypted-traffic",
+  "mtls-not-enforced",
+  "over-permissive-path",
+  "no-default-deny",
+  "unnecessary-egress",
+  "unregistered-egress",
+  "policy-selects-nothing",
+  "traffic-contradicts-policy",
+  "egress-blocks-dns",
+] as const;
+export type FindingKind = (typeof FINDING_KINDS)[number];
+
+/** What to do about a finding: a sentence, and the YAML to apply when there is one. */
+export interface Remediation {
+  summary: string;
+  /** Objects `kubectl apply -f` accepts, with comments; absent when the fix is not an object to apply. */
+  yaml?: string;
+}
 
 export interface Finding {
-  kind: string;
+  /** Stable for the same snapshot: the kind and what it is about, e.g. `no-default-deny:blog`. */
+  id: string;
+  kind: FindingKind;
   severity: Severity;
   title: string;
+  /** Workloads `namespace/name[Kind]`, namespaces, external peers, or policies `namespace/name[Kind]`. */
   subjects: string[];
   evidence: Record<string, unknown>;
-  remediation?: string;
+  remediation: Remediation;
+}
+
+/** The headline figures of a snapshot's analysis. */
+export interface FindingsSummary {
+  findings: Partial<Record<Severity, number>>;
+  /** Share (0..1) of observed requests and of TCP bytes that were mTLS; null without telemetry. */
+  mtlsRequestShare: number | null;
+  mtlsByteShare: number | null;
+  /** Share of workloads isolated for ingress, and for egress, by some NetworkPolicy. */
+  isolatedForIngress: number;
+  isolatedForEgress: number;
+  /** Ordered workload pairs the policies allow, and those observed (with telemetry). */
+  allowedPaths: number;
+  observedPaths: number | null;
+  /** Workloads that may reach outside the cluster, and those seen doing so. */
+  externallyReachable: number;
+  externalObserved: number | null;
 }
 
 /** Something that could not be read, so the analysis may be incomplete there. */
@@ -221,6 +263,8 @@ export interface Snapshot {
   meshConfig: MeshConfig;
   edges: TrafficEdge[];
   findings: Finding[];
+  /** The analysis' figures; absent on snapshots stored before findings existed. */
+  findingsSummary?: FindingsSummary | null;
   coverageGaps: CoverageGap[];
   warnings: IngestWarning[];
 }

@@ -48,7 +48,7 @@ const policiesArb = fc
     aps: fc.array(fc.tuple(fc.constantFrom("ns1", "ns2", "istio-system"), authorizationPolicy), { maxLength: 3 }),
     pas: fc.array(fc.tuple(fc.constantFrom("ns1", "istio-system"), peerAuthentication), { maxLength: 1 }),
     nps: fc.array(fc.tuple(fc.constantFrom("ns1", "ns2"), egressNetworkPolicy), { maxLength: 2 }),
-    destinationRule: fc.boolean(),
+    destinationRule: fc.constantFrom("none", "namespace", "selecting"),
   })
   .map(({ aps, pas, nps, destinationRule }) => {
     const policies: Policy[] = [
@@ -56,7 +56,11 @@ const policiesArb = fc
       ...pas.map(([namespace, spec], i) => policy("PeerAuthentication", namespace, `pa${i}`, spec)),
       ...nps.map(([namespace, spec], i) => np(namespace, `np${i}`, spec)),
     ];
-    if (destinationRule) policies.push(policy("DestinationRule", "ns1", "dr", { host: "*.ns1.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } }, "networking.istio.io/v1"));
+    if (destinationRule === "namespace") policies.push(policy("DestinationRule", "ns1", "dr", { host: "*.ns1.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } }, "networking.istio.io/v1"));
+    // A rule for some clients only: those of ns2 labelled app=a send plaintext to ns1.
+    if (destinationRule === "selecting") {
+      policies.push(policy("DestinationRule", "ns2", "dr", { host: "*.ns1.svc.cluster.local", workloadSelector: { matchLabels: { app: "a" } }, trafficPolicy: { tls: { mode: "DISABLE" } } }, "networking.istio.io/v1"));
+    }
     return policies;
   });
 

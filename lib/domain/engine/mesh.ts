@@ -17,6 +17,7 @@ import type { MeshConfig, Namespace, Policy, Service, Workload } from "../model"
 import type { PolicyIssue } from "./issues";
 import { compileAuthorizationPolicies, type AuthorizationPolicies, type HttpConstraint } from "./istio/authz";
 import { resolveEgress, type WorkloadEgress } from "./istio/egress";
+import { selectorMatches } from "./istio/istio-selectors";
 import { destinationRuleIssues, edgeEncryption, resolveClientTls, resolvePeerAuthentication, type Encryption, type WorkloadMtls } from "./istio/mtls";
 import { analyzeNetworkPolicies, type ExternalSegment, type NetworkPolicyAnalysis, type PairVerdict } from "./network-policy/evaluate";
 import { ConnectionSet, IntersectionCache } from "./primitives/connections";
@@ -119,6 +120,17 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
   /** Per destination, its profiles by what the destination can tell of the source (see profileFor). */
   const profiles: Map<string, Map<string, IstioProfile>>[] = [];
   const sharedPasses = new Map<string, ConnectionSet>();
+  /**
+   * What a client's DestinationRules depend on (istio/destination-rule.ts): its namespace, and
+   * which rules of that namespace with a workloadSelector select it. Clients alike in both send
+   * alike, so they share profiles.
+   */
+  const selectingRules = input.policies.filter((p) => p.kind === "DestinationRule" && drWorkloadSelector(p) !== null);
+  const destinationRuleClient = (source: Workload) =>
+    `${source.namespace}|${selectingRules
+      .filter((p) => p.namespace === source.namespace && selectorMatches(drWorkloadSelector(p)!, source.labels))
+      .map((p) => p.id)
+      .join(",")}`;
   const strangerPassesByKey = new Map<string, ConnectionSet>();
   /**
    * Per destination, the profiles for "a stranger": a source its AuthorizationPolicies do not
@@ -322,7 +334,7 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
   /** `profileFor` one source toward many destinations: its key parts worked out once. */
   function profilesFrom(source: Workload): (d: number) => IstioProfile {
     const slot = source.sidecar.injected ? 0 : 1;
-    const client = !share ? source.id : `${source.sidecar.injected ? "sidecar" : "plain"}|${hasDestinationRules ? `${source.namespace}|${JSON.stringify(source.labels)}` : "-"}`;
+    const client = !share ? source.id : `${source.sidecar.injected ? "sidecar" : "plain"}|${hasDestinationRules ? destinationRuleClient(source) : "-"}`;
     const signatureToward = authorization.signaturesOf(source);
     const named = new Set(authorization.identityKeys(source).flatMap((key) => namedBy.get(key) ?? []));
     return (d) => {
@@ -549,6 +561,12 @@ function authorizationPorts(policy: Policy | undefined): number[] {
   return ports;
 }
 
+
+/** A DestinationRule's `workloadSelector.matchLabels`, or null without one. */
+function drWorkloadSelector(policy: Policy): Record<string, string> | null {
+  const selector = (policy.object.spec as { workloadSelector?: { matchLabels?: Record<string, string> } } | undefined)?.workloadSelector;
+  return selector ? (selector.matchLabels ?? {}) : null;
+}
 
 /** Where `value` is in an ascending list, or -1. */
 function sortedIndexOf(list: readonly number[], value: number): number {

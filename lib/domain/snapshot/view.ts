@@ -1,4 +1,4 @@
-import type { Labels, Policy, PolicyKind, Snapshot, TrafficPeer, Workload } from "../model";
+import type { Finding, FindingsSummary, Labels, Policy, PolicyKind, Snapshot, TrafficPeer, Workload } from "../model";
 
 /** What the snapshot page shows: table rows only, without the verbatim policy objects. */
 export interface SnapshotView {
@@ -18,6 +18,22 @@ export interface SnapshotView {
   /** How telemetry was captured; null when none was asked for. */
   telemetry: NonNullable<Snapshot["telemetry"]> | null;
   traffic: TrafficRow[];
+  findings: FindingRow[];
+  /** Null on snapshots stored before findings existed. */
+  findingsSummary: FindingsSummary | null;
+}
+
+/** A finding with the namespace it is about (for the namespace filter). */
+export type FindingRow = Finding & { namespace: string };
+
+/** The namespace of a finding's first subject that names one (`ns/name[Kind]`, or a bare namespace). */
+function findingNamespace(f: Finding, namespaces: ReadonlySet<string>): string {
+  for (const subject of f.subjects) {
+    const slash = subject.indexOf("/");
+    if (slash > 0 && subject.endsWith("]")) return subject.slice(0, slash);
+    if (namespaces.has(subject)) return subject;
+  }
+  return "";
 }
 
 /** One observed edge, as the traffic table shows it. */
@@ -185,6 +201,8 @@ export function snapshotView(s: Snapshot): SnapshotView {
     warnings: s.warnings,
     coverageGaps: s.coverageGaps,
     telemetry: s.telemetry ?? null,
+    findings: s.findings.map((f) => ({ ...f, namespace: findingNamespace(f, new Set(s.namespaces.map((n) => n.name))) })),
+    findingsSummary: s.findingsSummary ?? null,
     traffic: s.edges.map((e, i) => {
       const errors = Object.entries(e.responses).filter(([code]) => code === "5xx").reduce((n, [, count]) => n + count, 0);
       return {

@@ -9,11 +9,12 @@ import "server-only";
 import type { CaptureSummary } from "@/lib/domain/capture";
 import { AppError } from "@/lib/domain/errors";
 import { readManifests, type ManifestFile, type ManifestReadResult } from "@/lib/domain/manifests";
-import type { CaptureSource, CoverageGap, TelemetryCapture, TimeWindow, TrafficEdge } from "@/lib/domain/model";
+import type { CaptureSource, CoverageGap, Snapshot, TelemetryCapture, TimeWindow, TrafficEdge } from "@/lib/domain/model";
 import { snapshotFromManifests } from "@/lib/domain/snapshot/from-manifests";
 import { buildEdges } from "@/lib/domain/telemetry/edges";
 import { ImportOptionsSchema } from "@/lib/server/snapshots/import";
 import { createSnapshot, type SnapshotSummary } from "@/lib/server/snapshots/store";
+import { withFindings } from "@/lib/domain/findings";
 import { captureCluster } from "./kubernetes";
 import { queryTelemetry, redactUrl } from "./prometheus";
 
@@ -58,7 +59,7 @@ export interface CaptureRequest {
 }
 
 export interface CaptureProgress {
-  phase: "topology" | "telemetry" | "storing";
+  phase: "topology" | "telemetry" | "analysis" | "storing";
   message: string;
 }
 
@@ -73,7 +74,15 @@ export interface CaptureResult {
   unmatched: string[];
 }
 
+/** A capture: assembled, analysed, then stored in one transaction. */
 export async function captureSnapshot(request: CaptureRequest): Promise<CaptureResult> {
+  const { snapshot, ...rest } = await assembleSnapshot(request);
+  request.onProgress?.({ phase: "storing", message: "storing the snapshot" });
+  return { ...rest, snapshot: await createSnapshot(snapshot) };
+}
+
+/** A capture's snapshot, analysed, in memory: what `captureSnapshot` stores and `meshlens analyze` prints. */
+export async function assembleSnapshot(request: CaptureRequest): Promise<Omit<CaptureResult, "snapshot"> & { snapshot: Snapshot }> {
   const { name, cluster } = ImportOptionsSchema.parse({ name: request.name, cluster: request.cluster });
   const progress = request.onProgress ?? (() => {});
   const capturedAt = request.now ?? new Date();
@@ -110,8 +119,7 @@ export async function captureSnapshot(request: CaptureRequest): Promise<CaptureR
   }
   request.signal?.throwIfAborted();
 
-  progress({ phase: "storing", message: "storing the snapshot" });
-  const snapshot = snapshotFromManifests(topology.read, {
+  const assembled = snapshotFromManifests(topology.read, {
     name: name ?? defaultName(topology.source, capturedAt),
     cluster: cluster ?? topology.clusterName ?? "unnamed-cluster",
     capturedAt,
@@ -121,9 +129,10 @@ export async function captureSnapshot(request: CaptureRequest): Promise<CaptureR
     edges,
     telemetry,
   });
-  const stored = await createSnapshot(snapshot);
+  progress({ phase: "analysis", message: "computing what the policies allow and the findings" });
+  const snapshot = withFindings(assembled);
   return {
-    snapshot: stored,
+    snapshot,
     summary: summarize(snapshot, telemetry),
     coverageGaps: topology.coverageGaps,
     warnings: topology.read.warnings,
@@ -175,6 +184,7 @@ function summarize(snapshot: ReturnType<typeof snapshotFromManifests>, telemetry
     edges: snapshot.edges.length,
     externalNodes: external.size,
     coverageGaps: snapshot.coverageGaps.length,
+    findings: snapshot.findingsSummary?.findings ?? {},
     telemetry: telemetry?.state ?? "not requested",
     ...(telemetry?.reason ? { telemetryReason: telemetry.reason } : {}),
   };

@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { readManifests, type ManifestFile } from "@/lib/domain/manifests";
 import type { IngestWarning } from "@/lib/domain/model";
+import { withFindings } from "@/lib/domain/findings";
 import { snapshotFromManifests } from "@/lib/domain/snapshot/from-manifests";
 import { createSnapshot, type SnapshotSummary } from "./store";
 
@@ -32,12 +33,12 @@ export async function importManifests(
   const { name, cluster } = ImportOptionsSchema.parse({ name: options.name, cluster: options.cluster });
   const capturedAt = options.now ?? new Date();
   const read = readManifests(files, { maxBytes: options.maxBytes });
-  const snapshot = snapshotFromManifests(read, {
+  const snapshot = withFindings(snapshotFromManifests(read, {
     name: name ?? defaultName(files, capturedAt),
     cluster: cluster ?? "unnamed-cluster",
     capturedAt,
     files: files.map((f) => f.path),
-  });
+  }));
   return { snapshot: await createSnapshot(snapshot), warnings: read.warnings };
 }
 
