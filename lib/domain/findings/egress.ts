@@ -35,7 +35,7 @@
 import { compileNetworkPolicies, type CompiledRule } from "../engine/network-policy/compile";
 import type { ExternalSegment } from "../engine/network-policy/evaluate";
 import { IpSet } from "../engine/primitives/ipv4";
-import type { ContainerPort, Finding, Labels, Protocol, Severity, TrafficEdge, Workload } from "../model";
+import type { ContainerPort, Finding, Labels, Protocol, Severity, TrafficEdge, Workload, Service } from "../model";
 import { findingId, type Detector, type FindingContext } from "./context";
 import { applicable, byFindingId, matchLabelsFor, remediationYaml, setterText, workloadsById, type YamlObject } from "./encryption";
 
@@ -213,9 +213,26 @@ function peerRules(context: FindingContext, workload: Workload): { rules: Record
   return { rules, peers, notes };
 }
 
+const hostCache = new WeakMap<FindingContext, Map<string, Service[]>>();
+
+/** Services by the host telemetry names them with (`name.namespace.svc.cluster.local`). */
+function servicesByHost(context: FindingContext): Map<string, Service[]> {
+  let map = hostCache.get(context);
+  if (!map) {
+    map = new Map();
+    for (const s of context.snapshot.services) {
+      const host = `${s.name}.${s.namespace}.svc.cluster.local`;
+      map.set(host, [...(map.get(host) ?? []), s]);
+    }
+    hostCache.set(context, map);
+  }
+  return map;
+}
+
 /** The peer's ports the edges used: the target ports of the Services they named (a NetworkPolicy sees the pod port), else its TCP container ports. */
 function peerPorts(context: FindingContext, peer: Workload, edges: readonly TrafficEdge[]): { protocol: Protocol; port: number | string }[] {
-  const services = context.snapshot.services.filter((s) => edges.some((edge) => edge.service === `${s.name}.${s.namespace}.svc.cluster.local`));
+  const byHost = servicesByHost(context);
+  const services = [...new Set(edges.flatMap((edge) => (edge.service ? (byHost.get(edge.service) ?? []) : [])))];
   const ports = services.length > 0 ? services.flatMap((s) => s.ports.map((sp) => ({ protocol: sp.protocol, port: sp.targetPort }))) : peer.ports.filter((p) => p.protocol === "TCP").map((p) => ({ protocol: p.protocol, port: p.port }));
   const seen = new Map(ports.map((p) => [`${p.protocol}/${p.port}`, p]));
   return [...seen.values()].sort((a, b) => String(a.port).localeCompare(String(b.port), "en", { numeric: true }) || a.protocol.localeCompare(b.protocol));
@@ -550,9 +567,17 @@ function networkPolicy(namespace: string, name: string, matchLabels: Labels, egr
 
 const selectorOf = (workload: Workload, context: FindingContext) => matchLabelsFor(workload, context.snapshot.workloads);
 
+const networkPolicyNames = new WeakMap<FindingContext, Map<string, Set<string>>>();
+
 /** A name no NetworkPolicy of the namespace has yet, so that applying the fix replaces nothing. */
 function policyName(context: FindingContext, namespace: string, wanted: string): string {
-  const taken = new Set(context.snapshot.policies.filter((p) => p.kind === "NetworkPolicy" && p.namespace === namespace).map((p) => p.name));
+  let names = networkPolicyNames.get(context);
+  if (!names) {
+    names = new Map();
+    for (const p of context.snapshot.policies) if (p.kind === "NetworkPolicy") names.set(p.namespace, (names.get(p.namespace) ?? new Set()).add(p.name));
+    networkPolicyNames.set(context, names);
+  }
+  const taken = names.get(namespace) ?? new Set<string>();
   const base = wanted.slice(0, 240);
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
@@ -562,7 +587,11 @@ function policyName(context: FindingContext, namespace: string, wanted: string):
 function byNamespace(workloads: readonly Workload[]): [string, Workload[]][] {
   const groups = new Map<string, Workload[]>();
   const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-  for (const w of workloads) groups.set(w.namespace, [...(groups.get(w.namespace) ?? []), w]);
+  for (const w of workloads) {
+    const list = groups.get(w.namespace);
+    if (list) list.push(w);
+    else groups.set(w.namespace, [w]);
+  }
   for (const members of groups.values()) members.sort((a, b) => compare(a.id, b.id));
   return [...groups.entries()].sort(([a], [b]) => compare(a, b));
 }

@@ -32,7 +32,7 @@
  *   a pure client such as a backup job has no callers). The policy-only case skips kube-system
  *   and Istio's namespace, whose components run without sidecars by design.
  */
-import { stringify } from "yaml";
+import { dump } from "js-yaml";
 import { readDestinationRules } from "../engine/istio/destination-rule-read";
 import { hostMatches } from "../engine/istio/destination-rule-hosts";
 import { selectorMatches } from "../engine/istio/istio-selectors";
@@ -40,7 +40,7 @@ import { resolveClientTls, type ModeDecision, type WorkloadMtls } from "../engin
 import { compareCreation } from "../engine/istio/mtls-verbatim";
 import { readPeerAuthentications, type PeerAuthenticationRule } from "../engine/istio/peer-authentication-read";
 import { ConnectionSet } from "../engine/primitives/connections";
-import type { Finding, Labels, Policy, Service, Severity, TrafficEdge, Workload } from "../model";
+import type { Finding, Labels, Policy, Service, Severity, Snapshot, TrafficEdge, Workload } from "../model";
 import { findingId, pairKey, type Detector, type FindingContext } from "./context";
 
 // ---------------------------------------------------------------------------------------------
@@ -55,7 +55,8 @@ export interface YamlObject {
 /** Objects as one multi-document YAML that `kubectl apply -f` accepts, each with its `#` comments. */
 export function remediationYaml(objects: readonly YamlObject[]): string {
   return objects
-    .map(({ comments, object }) => [...comments.map((line) => `# ${line}`), stringify(object, { lineWidth: 0, aliasDuplicateObjects: false }).trimEnd()].join("\n"))
+    // js-yaml: an order of magnitude faster than `yaml` here, which matters with thousands of findings.
+    .map(({ comments, object }) => [...comments.map((line) => `# ${line}`), dump(object, { lineWidth: -1, noRefs: true }).trimEnd()].join("\n"))
     .join("\n---\n")
     .concat("\n");
 }
@@ -69,7 +70,28 @@ const SELECTOR_KEYS: readonly (readonly string[])[] = [["app"], ["app.kubernetes
  * selector takes the whole namespace, and callers say so).
  */
 export function matchLabelsFor(workload: Workload, workloads: readonly Workload[]): Labels {
-  const others = workloads.filter((w) => w.namespace === workload.namespace && w.id !== workload.id);
+  let cache = selectorCache.get(workloads);
+  if (!cache) selectorCache.set(workloads, (cache = { byNamespace: groupByNamespace(workloads), labels: new Map() }));
+  let labels = cache.labels.get(workload.id);
+  if (!labels) cache.labels.set(workload.id, (labels = distinguishingLabels(workload, cache.byNamespace.get(workload.namespace) ?? [])));
+  return labels;
+}
+
+/** Per workload list (a snapshot's), its workloads by namespace and the selectors worked out so far. */
+const selectorCache = new WeakMap<readonly Workload[], { byNamespace: Map<string, Workload[]>; labels: Map<string, Labels> }>();
+
+function groupByNamespace(workloads: readonly Workload[]): Map<string, Workload[]> {
+  const byNamespace = new Map<string, Workload[]>();
+  for (const w of workloads) {
+    const list = byNamespace.get(w.namespace);
+    if (list) list.push(w);
+    else byNamespace.set(w.namespace, [w]);
+  }
+  return byNamespace;
+}
+
+function distinguishingLabels(workload: Workload, namespaceWorkloads: readonly Workload[]): Labels {
+  const others = namespaceWorkloads.filter((w) => w.id !== workload.id);
   for (const keys of SELECTOR_KEYS) {
     if (!keys.every((key) => workload.labels[key] !== undefined)) continue;
     const labels = Object.fromEntries(keys.map((key) => [key, workload.labels[key]!]));
@@ -353,32 +375,58 @@ interface Reach {
 }
 
 /**
- * Who may reach the candidates (NetworkPolicies and Istio together). Pair by pair rather than
- * every workload's peers: "may anything reach it" stops at the first caller, and the lists are
- * only of unmeshed sources (toward weak destinations) or toward unmeshed destinations, both
- * usually few.
+ * Who may reach the candidates (NetworkPolicies and Istio together), in one pass over every
+ * workload's peers (the engine answers those class by class): each source's reachable
+ * destinations are read once, and only the candidates' entries are kept. The example caller is
+ * the first source, in snapshot order, that may reach a weak destination on its weak ports.
  */
 function reachOf(context: FindingContext, weak: ReadonlyMap<number, WeakPorts>, unmeshed: ReadonlySet<number>): Reach {
   const { snapshot, analysis } = context;
   const n = snapshot.workloads.length;
-  const reaches = (s: number, d: number, ports: ConnectionSet) => s !== d && !analysis.connectionsBetween(s, d).intersect(ports).isEmpty();
-  const plain: number[] = [];
-  const meshed: number[] = [];
-  snapshot.workloads.forEach((w, i) => (w.sidecar.injected ? meshed : plain).push(i));
   const result: Reach = { weak: new Map(), meshedCallers: new Map() };
+  const example = new Map<number, number>();
+  const unmeshedCallers = new Map<number, number[]>();
+  const meshedCallers = new Map<number, number[]>();
+  const overlaps = new Map<ConnectionSet, Map<ConnectionSet, boolean>>();
+  const overlap = (a: ConnectionSet, b: ConnectionSet) => {
+    let row = overlaps.get(a);
+    if (!row) overlaps.set(a, (row = new Map()));
+    let known = row.get(b);
+    if (known === undefined) row.set(b, (known = !a.intersect(b).isEmpty()));
+    return known;
+  };
+  const interesting = new Uint8Array(n);
+  for (const d of weak.keys()) interesting[d] = 1;
+  for (const d of unmeshed) interesting[d] = 1;
+  const push = (map: Map<number, number[]>, d: number, s: number) => {
+    const list = map.get(d);
+    if (list) list.push(s);
+    else map.set(d, [s]);
+  };
+  for (let s = 0; s < n; s++) {
+    const meshedSource = snapshot.workloads[s]!.sidecar.injected;
+    for (const group of analysis.peersOf(s)) {
+      for (const d of group.destinations) {
+        if (interesting[d] === 0) continue;
+        const ports = weak.get(d);
+        if (ports && overlap(group.connections, ports.connections)) {
+          if (!example.has(d)) example.set(d, s);
+          if (!meshedSource) push(unmeshedCallers, d, s);
+        }
+        if (meshedSource && unmeshed.has(d) && overlap(group.connections, ALL_TCP)) push(meshedCallers, d, s);
+      }
+    }
+  }
+  const id = (i: number) => snapshot.workloads[i]!.id;
   for (const [d, ports] of weak) {
-    let example: string | null = null;
-    for (let s = 0; s < n && example === null; s++) if (reaches(s, d, ports.connections)) example = snapshot.workloads[s]!.id;
+    const first = example.get(d);
     result.weak.set(d, {
-      exampleCaller: example,
-      unmeshedCallers: example === null ? [] : plain.filter((s) => reaches(s, d, ports.connections)).map((s) => snapshot.workloads[s]!.id),
+      exampleCaller: first === undefined ? null : id(first),
+      unmeshedCallers: (unmeshedCallers.get(d) ?? []).map(id),
       fromOutside: analysis.fromExternal(d).some((segment) => !segment.connections.intersect(ports.connections).isEmpty()),
     });
   }
-  for (const d of unmeshed) {
-    const callers = meshed.filter((s) => reaches(s, d, ALL_TCP)).map((s) => snapshot.workloads[s]!.id);
-    if (callers.length > 0) result.meshedCallers.set(d, sortedUnique(callers));
-  }
+  for (const [d, callers] of meshedCallers) result.meshedCallers.set(d, sortedUnique(callers.map(id)));
   return result;
 }
 
@@ -657,11 +705,19 @@ function peerAuthentications(policies: readonly Policy[]): PeerAuthenticationRul
  *   with its weak portLevelMtls entries STRICT;
  * - else a new workload-specific policy `<name>-strict`, selector from its labels.
  */
+const policyIndexes = new WeakMap<Snapshot, { rules: ReturnType<typeof peerAuthentications>; policyById: Map<string, Policy> }>();
+
+/** The snapshot's PeerAuthentications read once, and its policies by id. */
+function policyIndex(snapshot: Snapshot) {
+  let index = policyIndexes.get(snapshot);
+  if (!index) policyIndexes.set(snapshot, (index = { rules: peerAuthentications(snapshot.policies), policyById: new Map(snapshot.policies.map((p) => [p.id, p])) }));
+  return index;
+}
+
 function strictFix(context: FindingContext, workload: Workload, mtls: WorkloadMtls, weak: WeakPorts): YamlObject[] {
   const { snapshot } = context;
   const root = snapshot.meshConfig.rootNamespace;
-  const rules = peerAuthentications(snapshot.policies);
-  const policyById = new Map(snapshot.policies.map((p) => [p.id, p]));
+  const { rules, policyById } = policyIndex(snapshot);
   const workloadRule = rules.find((r) => r.namespace === workload.namespace && r.selector !== null && selectorMatches(r.selector, workload.labels));
   const namespaceRule = rules.find((r) => r.id === mtls.mode.setBy && r.selector === null && r.namespace === workload.namespace && r.namespace !== root);
   const consequence = "Apply once every caller sends mTLS: plaintext callers are refused after this.";
@@ -689,7 +745,8 @@ function strictFix(context: FindingContext, workload: Workload, mtls: WorkloadMt
       const existing = isRecord(object.spec.portLevelMtls) ? object.spec.portLevelMtls : {};
       const entries = new Map<number, unknown>(Object.entries(existing).map(([port, value]) => [Number(port), value]));
       for (const port of portsToFix) entries.set(port, { mode: "STRICT" });
-      object.spec.portLevelMtls = new Map([...entries].sort(([a], [b]) => a - b));
+      // Integer keys: a plain object keeps them in ascending order.
+      object.spec.portLevelMtls = Object.fromEntries(entries);
     }
     const what = [weak.wholeWorkload && !namespacePolicy ? "mode STRICT" : null, portsToFix.length > 0 ? `port${portsToFix.length > 1 ? "s" : ""} ${portsToFix.join(", ")} STRICT` : null].filter(Boolean).join(", ");
     objects.push({ comments: [`${workloadPolicy.id}: ${what}, for ${workload.id}.`, consequence], object });
