@@ -60,5 +60,16 @@ test("the traffic Istio observed: encrypted, plaintext and leaving the mesh", as
   await expect(dataRows(page, "Observed traffic")).toHaveCount(1);
   await expect(dataRows(page, "Observed traffic").first()).toContainText("shop-core/currencyservice[Deployment]");
   // The ingress gateway is in the telemetry but not in the manifests.
-  await expect(page.getByText("istio-system/istio-ingressgateway")).toBeAttached();
+  await expect(page.getByText("istio-system/istio-ingressgateway", { exact: true })).toBeAttached();
+
+  // The findings, worst first: the debug Pod's call that the policies deny.
+  await page.getByRole("tab", { name: /Findings/ }).click();
+  const findings = page.getByRole("tabpanel", { name: /Findings/ });
+  await expect(dataRows(page, "Findings").first()).toContainText("critical");
+  await expect(dataRows(page, "Findings").first()).toContainText("traffic-contradicts-policy");
+  await findings.getByLabel("Kind").selectOption("egress-blocks-dns");
+  await expect(dataRows(page, "Findings")).toHaveCount(1);
+  await dataRows(page, "Findings").first().getByText(/shop-ops/).first().click();
+  await expect(findings.getByRole("region", { name: /Remediation of egress-blocks-dns/ })).toContainText("port: 53");
+  await expect(findings.getByRole("button", { name: "Download YAML" })).toBeVisible();
 });

