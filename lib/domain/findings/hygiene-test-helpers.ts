@@ -1,8 +1,8 @@
 /** Builders for the permissive and policy-hygiene detector tests: snapshots, observed edges, one detector's run, the demo cluster. */
 import { demoSnapshot as buildDemoSnapshot } from "../../demo/snapshot";
 import { demoFiles } from "../../demo/demo-files";
+import { snapshot } from "./test-helpers";
 import { parseAllDocuments } from "yaml";
-import { DEFAULT_MESH } from "../engine/testing/builders";
 import type { CoverageGap, Finding, Namespace, Policy, Service, Snapshot, TimeWindow, TrafficEdge, TrafficPeer, Workload } from "../model";
 import { buildContext, type Detector } from "./context";
 
@@ -20,27 +20,7 @@ export interface SnapshotParts {
   coverageGaps?: CoverageGap[];
 }
 
-export function snapshotOf(parts: SnapshotParts): Snapshot {
-  const telemetry = parts.telemetry ?? true;
-  return {
-    schemaVersion: 1,
-    name: "fixture",
-    cluster: "fixture",
-    capturedAt: WINDOW.end,
-    source: { kind: "upload", files: [] },
-    telemetryWindow: telemetry ? WINDOW : null,
-    telemetry: telemetry ? { state: "captured", prometheus: "fixture", window: WINDOW, unmatched: [] } : null,
-    namespaces: parts.namespaces,
-    workloads: parts.workloads,
-    services: parts.services ?? [],
-    policies: parts.policies ?? [],
-    meshConfig: DEFAULT_MESH,
-    edges: parts.edges ?? [],
-    findings: [],
-    coverageGaps: parts.coverageGaps ?? [],
-    warnings: [],
-  };
-}
+export const snapshotOf = (parts: SnapshotParts): Snapshot => snapshot({ ...parts, window: WINDOW });
 
 /**
  * Traffic seen from `source` to `destination` (HTTP by default: 100 requests, all 200, reported

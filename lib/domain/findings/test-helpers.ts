@@ -3,7 +3,7 @@ import { demoSnapshot as buildDemoSnapshot } from "../../demo/snapshot";
 import { demoFiles } from "../../demo/demo-files";
 import { parseAllDocuments } from "yaml";
 import { DEFAULT_MESH, np, ns, policy, svc, wl } from "../engine/testing/builders";
-import type { Finding, MeshConfig, Namespace, Policy, Service, Snapshot, TimeWindow, TrafficEdge, TrafficPeer, Workload } from "../model";
+import type { CoverageGap, Finding, MeshConfig, Namespace, Policy, Service, Snapshot, TimeWindow, TrafficEdge, TrafficPeer, Workload } from "../model";
 import { buildContext, type FindingContext } from "./context";
 
 export const WINDOW: TimeWindow = { start: "2026-01-01T00:00:00.000Z", end: "2026-01-01T01:00:00.000Z" };
@@ -16,17 +16,21 @@ export function snapshot(input: {
   policies?: Policy[];
   edges?: TrafficEdge[];
   meshConfig?: MeshConfig;
+  /** Default true: telemetry captured over `window` (default {@link WINDOW}). */
   telemetry?: boolean;
+  window?: TimeWindow;
+  coverageGaps?: CoverageGap[];
 }): Snapshot {
   const telemetry = input.telemetry ?? true;
+  const window = input.window ?? WINDOW;
   return {
     schemaVersion: 1,
     name: "fixture",
     cluster: "fixture",
-    capturedAt: WINDOW.end,
+    capturedAt: window.end,
     source: { kind: "upload", files: [] },
-    telemetryWindow: telemetry ? WINDOW : null,
-    telemetry: telemetry ? { state: "captured", prometheus: "fixture", window: WINDOW, unmatched: [] } : null,
+    telemetryWindow: telemetry ? window : null,
+    telemetry: telemetry ? { state: "captured", prometheus: "fixture", window, unmatched: [] } : null,
     namespaces: input.namespaces,
     workloads: input.workloads,
     services: input.services ?? [],
@@ -34,7 +38,7 @@ export function snapshot(input: {
     meshConfig: input.meshConfig ?? DEFAULT_MESH,
     edges: input.edges ?? [],
     findings: [],
-    coverageGaps: [],
+    coverageGaps: input.coverageGaps ?? [],
     warnings: [],
   };
 }
