@@ -1,5 +1,6 @@
 import { NextResponse } from "next/server";
 import { route } from "@/lib/server/http";
+import { forgetSnapshotGraph } from "@/lib/server/graph-cache";
 import { deleteSnapshot, getSnapshot } from "@/lib/server/snapshots/store";
 
 export const dynamic = "force-dynamic";
@@ -16,5 +17,6 @@ export const GET = route(async (_request, { params }: Context) => {
 export const DELETE = route(async (_request, { params }: Context) => {
   const { id } = await params;
   await deleteSnapshot(id);
+  forgetSnapshotGraph(id);
   return new NextResponse(null, { status: 204 });
 });
