@@ -384,20 +384,25 @@ function reachOf(context: FindingContext, weak: ReadonlyMap<number, WeakPorts>, 
   const { snapshot, analysis } = context;
   const n = snapshot.workloads.length;
   const result: Reach = { weak: new Map(), meshedCallers: new Map() };
-  const example = new Map<number, number>();
+  // Typed lookups for the inner loop, which meets every allowed pair once.
+  const portSets: ConnectionSet[] = [];
+  const portsIndex = new Int32Array(n).fill(-1);
+  const setIndex = new Map<string, number>();
+  for (const [d, ports] of weak) {
+    const key = ports.connections.toString();
+    let i = setIndex.get(key);
+    if (i === undefined) {
+      setIndex.set(key, (i = portSets.length));
+      portSets.push(ports.connections);
+    }
+    portsIndex[d] = i;
+  }
+  const isUnmeshed = new Uint8Array(n);
+  for (const d of unmeshed) isUnmeshed[d] = 1;
+  const example = new Int32Array(n).fill(-1);
+  let withoutExample = weak.size;
   const unmeshedCallers = new Map<number, number[]>();
   const meshedCallers = new Map<number, number[]>();
-  const overlaps = new Map<ConnectionSet, Map<ConnectionSet, boolean>>();
-  const overlap = (a: ConnectionSet, b: ConnectionSet) => {
-    let row = overlaps.get(a);
-    if (!row) overlaps.set(a, (row = new Map()));
-    let known = row.get(b);
-    if (known === undefined) row.set(b, (known = !a.intersect(b).isEmpty()));
-    return known;
-  };
-  const interesting = new Uint8Array(n);
-  for (const d of weak.keys()) interesting[d] = 1;
-  for (const d of unmeshed) interesting[d] = 1;
   const push = (map: Map<number, number[]>, d: number, s: number) => {
     const list = map.get(d);
     if (list) list.push(s);
@@ -405,23 +410,36 @@ function reachOf(context: FindingContext, weak: ReadonlyMap<number, WeakPorts>, 
   };
   for (let s = 0; s < n; s++) {
     const meshedSource = snapshot.workloads[s]!.sidecar.injected;
+    // A source with a sidecar only matters for weak destinations still without an example, and
+    // for workloads without a sidecar (its calls to them are plaintext).
+    if (meshedSource && withoutExample === 0 && unmeshed.size === 0) continue;
     for (const group of analysis.peersOf(s)) {
-      for (const d of group.destinations) {
-        if (interesting[d] === 0) continue;
-        const ports = weak.get(d);
-        if (ports && overlap(group.connections, ports.connections)) {
-          if (!example.has(d)) example.set(d, s);
-          if (!meshedSource) push(unmeshedCallers, d, s);
+      const overlaps = new Int8Array(portSets.length); // 0 unknown, 1 yes, 2 no
+      const tcp = meshedSource && unmeshed.size > 0 && !group.connections.intersect(ALL_TCP).isEmpty();
+      const destinations = group.destinations;
+      for (let k = 0; k < destinations.length; k++) {
+        const d = destinations[k]!;
+        const p = portsIndex[d]!;
+        if (p >= 0) {
+          let o = overlaps[p]!;
+          if (o === 0) o = overlaps[p] = group.connections.intersect(portSets[p]!).isEmpty() ? 2 : 1;
+          if (o === 1) {
+            if (example[d]! < 0) {
+              example[d] = s;
+              withoutExample -= 1;
+            }
+            if (!meshedSource) push(unmeshedCallers, d, s);
+          }
         }
-        if (meshedSource && unmeshed.has(d) && overlap(group.connections, ALL_TCP)) push(meshedCallers, d, s);
+        if (tcp && isUnmeshed[d] === 1) push(meshedCallers, d, s);
       }
     }
   }
   const id = (i: number) => snapshot.workloads[i]!.id;
   for (const [d, ports] of weak) {
-    const first = example.get(d);
+    const first = example[d]!;
     result.weak.set(d, {
-      exampleCaller: first === undefined ? null : id(first),
+      exampleCaller: first < 0 ? null : id(first),
       unmeshedCallers: (unmeshedCallers.get(d) ?? []).map(id),
       fromOutside: analysis.fromExternal(d).some((segment) => !segment.connections.intersect(ports.connections).isEmpty()),
     });
