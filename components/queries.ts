@@ -4,6 +4,7 @@
  */
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import type { CaptureJob } from "@/lib/domain/capture";
+import type { SnapshotGraph } from "@/lib/domain/graph/model";
 import type { IngestWarning, Policy } from "@/lib/domain/model";
 import type { SnapshotView } from "@/lib/domain/snapshot/view";
 import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
@@ -97,3 +98,11 @@ export interface CaptureStarted {
   job: CaptureJob;
   url: string;
 }
+
+/** GET /api/snapshots/{id}/graph: nodes with their layout, namespace boxes and edges. Immutable. */
+export const snapshotGraphQuery = (id: string) =>
+  queryOptions({
+    queryKey: ["snapshots", id, "graph"] as const,
+    queryFn: () => apiFetch<SnapshotGraph>(`/api/snapshots/${encodeURIComponent(id)}/graph`),
+    staleTime: Infinity,
+  });

@@ -5,6 +5,7 @@ import { formatCount } from "@/components/format";
 import { snapshotViewQuery } from "@/components/queries";
 import { Tabs } from "@/components/tabs";
 import { FindingsPanel } from "./findings-panel";
+import { GraphView } from "./graph-view";
 import { NamespacesTable } from "./namespaces-table";
 import { PoliciesTable } from "./policies-table";
 import { ServicesTable } from "./services-table";
@@ -31,6 +32,7 @@ export function SnapshotTables({ id }: { id: string }) {
       <Tabs
         label="Snapshot contents"
         tabs={[
+          { id: "graph", label: "Graph", content: <GraphView id={id} /> },
           { id: "findings", label: "Findings", badge: formatCount(data.findings.length), content: <FindingsPanel rows={data.findings} summary={data.findingsSummary} /> },
           { id: "namespaces", label: "Namespaces", badge: formatCount(data.namespaces.length), content: <NamespacesTable rows={data.namespaces} /> },
           { id: "workloads", label: "Workloads", badge: formatCount(data.workloads.length), content: <WorkloadsTable rows={data.workloads} /> },

@@ -1,0 +1,430 @@
+/**
+ * Everything imperative about the graph canvas, outside React: the canvas size (ResizeObserver,
+ * devicePixelRatio), d3-zoom, redraws coalesced to one per animation frame, picking, the hover
+ * tooltip and keyboard navigation. GraphCanvas creates one per mounted canvas and feeds it props.
+ */
+import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from "d3";
+import { plural } from "@/components/format";
+import type { SnapshotGraph } from "@/lib/domain/graph/model";
+import { drawGraph, drawGraphBase, drawGraphOverlay, EDGE_STYLES, prepareGraph, type DrawView, type GraphLayer, type PreparedGraph } from "./draw";
+import { createPicker, type Picked, type Picker } from "./pick";
+
+/** A zoom transform as it goes into the URL. */
+export interface Viewport {
+  x: number;
+  y: number;
+  k: number;
+}
+
+export type PickKind = "node" | "edge";
+
+export interface ControllerCallbacks {
+  onSelect(id: string | null, kind: PickKind | null): void;
+  onHover?(id: string | null, kind: PickKind | null): void;
+  onViewportChange?(viewport: Viewport): void;
+}
+
+export interface ControllerElements {
+  canvas: HTMLCanvasElement;
+  /** Positioned over the canvas; its text is set here (textContent only: labels are cluster data). */
+  tooltip: HTMLElement;
+  /** An aria-live region announcing the node the keyboard is on. */
+  live: HTMLElement;
+}
+
+const MAX_ZOOM = 16;
+const FIT_PADDING = 24;
+
+export class GraphController {
+  private readonly behavior: ZoomBehavior<HTMLCanvasElement, unknown>;
+  private readonly resize: ResizeObserver;
+  private graph: SnapshotGraph | null = null;
+  private prepared: PreparedGraph | null = null;
+  private picker: Picker | null = null;
+  private transform: ZoomTransform = zoomIdentity;
+  private view: Pick<DrawView, "layer" | "selected" | "highlight"> = { layer: "observed", selected: null, highlight: null };
+  private width = 0;
+  private height = 0;
+  private dpr = 1;
+  private moving = false;
+  private hovered: Picked | null = null;
+  /** Position in prepared.nodeOrder of the keyboard's node, or -1. */
+  private focused = -1;
+  /** The focus ring shows only while the keyboard drives the canvas (not after a click). */
+  private keyboard = false;
+  private frame = 0;
+  private pointerFrame = 0;
+  private pointer: { x: number; y: number } | null = null;
+  /**
+   * The last still frame without hover, selection and focus, and what it was drawn for: moving
+   * the pointer over a large graph then costs a copy of this bitmap, not a full redraw.
+   */
+  private base: HTMLCanvasElement | null = null;
+  private baseFor: readonly unknown[] = [];
+  /** Where to start once the canvas has a size: a saved viewport, or fit. */
+  private pendingViewport: Viewport | "fit" | null = null;
+
+  constructor(
+    private readonly elements: ControllerElements,
+    private readonly callbacks: () => ControllerCallbacks,
+  ) {
+    const { canvas } = elements;
+    this.behavior = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([0.01, MAX_ZOOM])
+      .on("start", () => {
+        this.moving = true;
+        this.hideTooltip();
+      })
+      .on("zoom", (event: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
+        this.transform = event.transform;
+        this.schedule();
+        const { x, y, k } = event.transform;
+        this.callbacks().onViewportChange?.({ x, y, k });
+      })
+      .on("end", () => {
+        this.moving = false;
+        this.schedule();
+      });
+    select(canvas).call(this.behavior);
+    this.resize = new ResizeObserver(() => this.measure());
+    this.resize.observe(canvas);
+    canvas.addEventListener("pointermove", this.onPointerMove);
+    canvas.addEventListener("pointerdown", this.onPointerDown);
+    canvas.addEventListener("pointerleave", this.onPointerLeave);
+    canvas.addEventListener("click", this.onClick);
+    canvas.addEventListener("keydown", this.onKeyDown);
+    canvas.addEventListener("focus", this.onFocusChange);
+    canvas.addEventListener("blur", this.onFocusChange);
+  }
+
+  destroy(): void {
+    const { canvas } = this.elements;
+    this.resize.disconnect();
+    select(canvas).on(".zoom", null);
+    canvas.removeEventListener("pointermove", this.onPointerMove);
+    canvas.removeEventListener("pointerdown", this.onPointerDown);
+    canvas.removeEventListener("pointerleave", this.onPointerLeave);
+    canvas.removeEventListener("click", this.onClick);
+    canvas.removeEventListener("keydown", this.onKeyDown);
+    canvas.removeEventListener("focus", this.onFocusChange);
+    canvas.removeEventListener("blur", this.onFocusChange);
+    cancelAnimationFrame(this.frame);
+    cancelAnimationFrame(this.pointerFrame);
+  }
+
+  /** A new graph: indexes are rebuilt and the view starts at `viewport`, or fits the graph. */
+  setGraph(graph: SnapshotGraph, viewport: Viewport | null): void {
+    if (graph === this.graph) return;
+    this.graph = graph;
+    this.prepared = prepareGraph(graph);
+    this.picker = null; // built on first pointer move
+    this.hovered = null;
+    this.focused = -1;
+    this.pendingViewport = viewport ?? "fit";
+    this.applyPendingViewport();
+    this.schedule();
+  }
+
+  setView(view: Pick<DrawView, "layer" | "selected" | "highlight">): void {
+    this.view = view;
+    // The keyboard continues from what was selected.
+    const node = view.selected === null ? undefined : this.prepared?.nodeIndex.get(view.selected);
+    if (node !== undefined && this.prepared) this.focused = this.prepared.nodeOrder.indexOf(node);
+    this.schedule();
+  }
+
+  /** Zooms so the whole graph shows. */
+  fit(): void {
+    if (!this.graph || this.width === 0) {
+      this.pendingViewport = "fit";
+      return;
+    }
+    const k = this.fitScale();
+    const x = (this.width - this.graph.width * k) / 2;
+    const y = (this.height - this.graph.height * k) / 2;
+    this.apply(zoomIdentity.translate(x, y).scale(k));
+  }
+
+  /** Centres a node, zooming in far enough to read its label. False if there is no such node. */
+  zoomTo(id: string): boolean {
+    const i = this.prepared?.nodeIndex.get(id);
+    if (i === undefined || !this.prepared) return false;
+    const k = Math.max(this.transform.k, 1.5);
+    this.centre(i, k);
+    return true;
+  }
+
+  /** The current view as a PNG, drawn afresh at full detail. */
+  toPng(): Promise<Blob> {
+    const graph = this.graph;
+    if (!graph || this.width === 0) return Promise.reject(new Error("The graph is not shown yet."));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.round(this.width * this.dpr);
+    canvas.height = Math.round(this.height * this.dpr);
+    const ctx = canvas.getContext("2d");
+    if (!ctx) return Promise.reject(new Error("This browser cannot draw the graph."));
+    drawGraph(ctx, graph, { ...this.drawView(), moving: false, full: true, hovered: null, focused: null });
+    return new Promise((resolve, reject) =>
+      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The browser could not encode the image."))), "image/png"),
+    );
+  }
+
+  private drawView(): DrawView {
+    const { x, y, k } = this.transform;
+    const order = this.prepared?.nodeOrder;
+    const focusedNode = this.keyboard && this.focused >= 0 && order ? order[this.focused] : undefined;
+    return {
+      ...this.view,
+      transform: { x, y, k },
+      hovered: this.hovered?.id ?? null,
+      focused: focusedNode === undefined ? null : this.graph!.nodes[focusedNode]!.id,
+      moving: this.moving,
+      width: this.width,
+      height: this.height,
+      dpr: this.dpr,
+    };
+  }
+
+  private schedule(): void {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.paint();
+    });
+  }
+
+  private paint(): void {
+    const { canvas } = this.elements;
+    const ctx = canvas.getContext("2d");
+    if (!ctx || !this.graph || this.width === 0) return;
+    const view = this.drawView();
+    if (view.moving) {
+      drawGraph(ctx, this.graph, view);
+      return;
+    }
+    const key = [this.graph, view.layer, view.highlight, view.transform.x, view.transform.y, view.transform.k, view.dpr, canvas.width, canvas.height];
+    const base = (this.base ??= document.createElement("canvas"));
+    const baseCtx = base.getContext("2d");
+    if (!baseCtx) {
+      drawGraph(ctx, this.graph, view);
+      return;
+    }
+    if (key.some((value, i) => value !== this.baseFor[i])) {
+      if (base.width !== canvas.width) base.width = canvas.width;
+      if (base.height !== canvas.height) base.height = canvas.height;
+      drawGraphBase(baseCtx, this.graph, view);
+      this.baseFor = key;
+    }
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.drawImage(base, 0, 0);
+    drawGraphOverlay(ctx, this.graph, view);
+  }
+
+  private measure(): void {
+    const { canvas } = this.elements;
+    const width = canvas.clientWidth;
+    const height = canvas.clientHeight;
+    const dpr = window.devicePixelRatio || 1;
+    if (width === this.width && height === this.height && dpr === this.dpr) return;
+    this.width = width;
+    this.height = height;
+    this.dpr = dpr;
+    // A hidden tab measures 0: keep the last bitmap, draw again once shown.
+    if (width === 0 || height === 0) return;
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+    this.applyPendingViewport();
+    this.paint(); // now, not next frame: resizing cleared the bitmap
+  }
+
+  private applyPendingViewport(): void {
+    if (!this.graph || this.width === 0 || this.pendingViewport === null) return;
+    const pending = this.pendingViewport;
+    this.pendingViewport = null;
+    const fitK = this.fitScale();
+    this.behavior.scaleExtent([Math.min(fitK / 4, 0.5), Math.max(MAX_ZOOM, fitK)]);
+    if (pending === "fit") this.fit();
+    else this.apply(zoomIdentity.translate(pending.x, pending.y).scale(pending.k));
+  }
+
+  private fitScale(): number {
+    if (!this.graph || this.graph.width <= 0 || this.graph.height <= 0) return 1;
+    const k = Math.min((this.width - 2 * FIT_PADDING) / this.graph.width, (this.height - 2 * FIT_PADDING) / this.graph.height);
+    // A handful of nodes would otherwise fill the screen.
+    return Math.max(0.001, Math.min(2, k));
+  }
+
+  private apply(transform: ZoomTransform): void {
+    select(this.elements.canvas).call(this.behavior.transform, transform);
+  }
+
+  private centre(node: number, k: number): void {
+    const p = this.prepared!;
+    this.apply(zoomIdentity.translate(this.width / 2 - p.nx[node]! * k, this.height / 2 - p.ny[node]! * k).scale(k));
+  }
+
+  private pickAt(clientX: number, clientY: number): Picked | null {
+    if (!this.prepared || this.width === 0) return null;
+    const rect = this.elements.canvas.getBoundingClientRect();
+    const [x, y] = this.transform.invert([clientX - rect.left, clientY - rect.top]);
+    this.picker ??= createPicker(this.prepared);
+    return this.picker.pick(x, y, this.transform.k, this.view.layer);
+  }
+
+  private readonly onPointerMove = (event: PointerEvent) => {
+    if (event.buttons !== 0 || this.moving) return;
+    this.pointer = { x: event.clientX, y: event.clientY };
+    if (this.pointerFrame) return;
+    this.pointerFrame = requestAnimationFrame(() => {
+      this.pointerFrame = 0;
+      if (!this.pointer) return;
+      const hit = this.pickAt(this.pointer.x, this.pointer.y);
+      if (hit?.id !== this.hovered?.id || hit?.kind !== this.hovered?.kind) {
+        this.hovered = hit;
+        this.schedule();
+        this.callbacks().onHover?.(hit?.id ?? null, hit?.kind ?? null);
+      }
+      this.showTooltip(hit, this.pointer);
+    });
+  };
+
+  private readonly onPointerLeave = () => {
+    this.pointer = null;
+    this.hideTooltip();
+    if (this.hovered) {
+      this.hovered = null;
+      this.schedule();
+      this.callbacks().onHover?.(null, null);
+    }
+  };
+
+  private readonly onClick = (event: MouseEvent) => {
+    const hit = this.pickAt(event.clientX, event.clientY);
+    if (hit?.kind === "node" && this.prepared) this.focused = this.prepared.nodeOrder.indexOf(hit.index);
+    this.callbacks().onSelect(hit?.id ?? null, hit?.kind ?? null);
+  };
+
+  private readonly onFocusChange = (event: FocusEvent) => {
+    this.keyboard = event.type === "focus" && this.elements.canvas.matches(":focus-visible");
+    this.schedule();
+  };
+
+  private readonly onPointerDown = () => {
+    if (!this.keyboard) return;
+    this.keyboard = false;
+    this.schedule();
+  };
+
+  private readonly onKeyDown = (event: KeyboardEvent) => {
+    const p = this.prepared;
+    if (!p || event.altKey || event.ctrlKey || event.metaKey) return;
+    const count = p.nodeOrder.length;
+    const step = (delta: number) => (this.focused < 0 ? (delta > 0 ? 0 : count - 1) : (this.focused + delta + count) % count);
+    let next: number | undefined;
+    switch (event.key) {
+      case "ArrowRight":
+      case "ArrowDown":
+      case "n":
+        next = step(1);
+        break;
+      case "ArrowLeft":
+      case "ArrowUp":
+      case "p":
+        next = step(-1);
+        break;
+      case "Home":
+        next = 0;
+        break;
+      case "End":
+        next = count - 1;
+        break;
+      case "Enter":
+      case " ":
+        if (this.focused >= 0) this.callbacks().onSelect(this.graph!.nodes[p.nodeOrder[this.focused]!]!.id, "node");
+        break;
+      case "Escape":
+        this.callbacks().onSelect(null, null);
+        break;
+      case "+":
+      case "=":
+        this.zoomBy(1.5);
+        break;
+      case "-":
+        this.zoomBy(1 / 1.5);
+        break;
+      case "0":
+        this.fit();
+        break;
+      default:
+        return;
+    }
+    event.preventDefault();
+    this.keyboard = true;
+    this.schedule();
+    if (next === undefined || count === 0) return;
+    this.focused = next;
+    const node = p.nodeOrder[next]!;
+    this.revealNode(node);
+    this.schedule();
+    this.elements.live.textContent = this.describeNode(node, next, count);
+  };
+
+  /** Zooms about the keyboard's node when it is on screen, else about the centre. */
+  private zoomBy(factor: number): void {
+    const p = this.prepared!;
+    const node = this.focused >= 0 ? p.nodeOrder[this.focused] : undefined;
+    const at = node === undefined ? null : this.transform.apply([p.nx[node]!, p.ny[node]!]);
+    const inside = at !== null && at[0] >= 0 && at[1] >= 0 && at[0] <= this.width && at[1] <= this.height;
+    this.behavior.scaleBy(select(this.elements.canvas), factor, inside ? at : undefined);
+  }
+
+  /** Pans (never zooms) so a node the keyboard moved to is on screen. */
+  private revealNode(node: number): void {
+    const p = this.prepared!;
+    const [x, y] = this.transform.apply([p.nx[node]!, p.ny[node]!]);
+    const margin = 40;
+    if (x < margin || y < margin || x > this.width - margin || y > this.height - margin) this.centre(node, this.transform.k);
+  }
+
+  private describeNode(node: number, position: number, count: number): string {
+    const n = this.graph!.nodes[node]!;
+    const findings = n.findings.length ? `, ${n.findings.length} finding${n.findings.length === 1 ? "" : "s"}, worst ${n.worstSeverity}` : "";
+    const sidecar = n.kind === "workload" && n.sidecar !== null ? (n.sidecar ? ", sidecar" : ", no sidecar") : "";
+    return `${n.label}: ${n.kind}${sidecar}${findings}. Node ${position + 1} of ${count}.`;
+  }
+
+  private showTooltip(hit: Picked | null, at: { x: number; y: number }): void {
+    const { tooltip, canvas } = this.elements;
+    if (!hit || !this.graph) {
+      this.hideTooltip();
+      return;
+    }
+    tooltip.textContent = this.describe(hit);
+    const rect = canvas.getBoundingClientRect();
+    const x = at.x - rect.left;
+    const y = at.y - rect.top;
+    // Keep it inside the canvas: flip to the left of / above the pointer near the edges.
+    tooltip.style.left = x > this.width - 260 ? "" : `${x + 14}px`;
+    tooltip.style.right = x > this.width - 260 ? `${this.width - x + 14}px` : "";
+    tooltip.style.top = y > this.height - 60 ? `${y - 40}px` : `${y + 14}px`;
+    tooltip.hidden = false;
+  }
+
+  private hideTooltip(): void {
+    this.elements.tooltip.hidden = true;
+  }
+
+  private describe(hit: Picked): string {
+    const graph = this.graph!;
+    if (hit.kind === "node") return graph.nodes[hit.index]!.label;
+    const edge = graph.edges[hit.index]!;
+    const label = (id: string) => {
+      const i = this.prepared!.nodeIndex.get(id);
+      return i === undefined ? id : graph.nodes[i]!.label;
+    };
+    const volume = edge.state === "allowed-unused" ? "no traffic" : edge.requests > 0 || edge.connections === 0 ? plural(edge.requests, "request") : plural(edge.connections, "connection");
+    return `${label(edge.source)} → ${label(edge.target)}: ${EDGE_STYLES[edge.state].label}, ${volume}`;
+  }
+}
+
+export type { GraphLayer };
