@@ -9,7 +9,7 @@ import { maxUploadBytes } from "@/lib/env";
 import { assembleSnapshot } from "@/lib/server/capture/capture";
 import { collectManifestFiles } from "@/lib/server/manifest-files";
 import { progressPrinter } from "./snapshot";
-import { telemetryFrom, withTelemetryOptions, type TelemetryCliOptions } from "./telemetry-options";
+import { repeatable, telemetryFrom, withTelemetryOptions, type TelemetryCliOptions } from "./telemetry-options";
 
 /** Exit code when a finding is at or above --fail-on (distinct from 1, a failure, and 2, bad input). */
 export const EXIT_FINDINGS = 3;
@@ -59,7 +59,7 @@ export function recommendCommand(): Command {
   return withTelemetryOptions(new Command("recommend"))
     .description("Write least-privilege policies (NetworkPolicy, AuthorizationPolicy, PeerAuthentication, Sidecar, ServiceEntry) from the observed traffic")
     .argument("<paths...>", "files or directories (read recursively: *.yaml, *.yml, *.json)")
-    .option("--namespace <namespace>", "only this namespace (repeat for several)", (value: string, previous: string[] = []) => [...previous, value])
+    .option("--namespace <namespace>", "only this namespace (repeat for several)", repeatable)
     .option("--out <dir>", "write one <namespace>.yaml per namespace here (default: print to stdout)")
     .action(async (paths: string[], options: TelemetryCliOptions & { namespace?: string[]; out?: string }) => {
       if (!options.prometheus) {

@@ -4,7 +4,7 @@ import { env, maxUploadBytes } from "@/lib/env";
 import { captureSnapshot, type CaptureProgress, type CaptureResult, type TopologySource } from "@/lib/server/capture/capture";
 import { collectManifestFiles } from "@/lib/server/manifest-files";
 import { withDatabase } from "./database";
-import { telemetryFrom, withTelemetryOptions, type TelemetryCliOptions } from "./telemetry-options";
+import { repeatable, telemetryFrom, withTelemetryOptions, type TelemetryCliOptions } from "./telemetry-options";
 
 interface SnapshotOptions extends TelemetryCliOptions {
   kubeconfig?: string;
@@ -16,15 +16,14 @@ interface SnapshotOptions extends TelemetryCliOptions {
   json?: boolean;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function snapshotCommand(): Command {
   return withTelemetryOptions(new Command("snapshot"))
     .description("Capture a snapshot from the cluster (or manifest files) with optional Istio telemetry from Prometheus, and store it")
     .option("--kubeconfig <file>", "kubeconfig to use (default: $KUBECONFIG, ~/.kube/config, or the in-cluster service account)")
     .option("--context <context>", "kubeconfig context (default: the current one)")
-    .option("--namespace <namespace>", "only this namespace (repeat for several)", collect)
-    .option("--manifests <path>", "read these files or directories instead of the cluster (repeat for several)", collect)
+    .option("--namespace <namespace>", "only this namespace (repeat for several)", repeatable)
+    .option("--manifests <path>", "read these files or directories instead of the cluster (repeat for several)", repeatable)
     .option("--name <name>", "snapshot name (default: the context or first file, and the time)")
     .option("--cluster <cluster>", "cluster name (default: the context name)")
     .option("--json", "print the summary and the snapshot id as one JSON object")

@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { parseDuration } from "@/lib/domain/duration";
 import { AppError } from "@/lib/domain/errors";
 import type { TelemetryOptions } from "@/lib/server/capture/capture";
-import { parseInstant } from "@/lib/server/capture/server-config";
+import { parseBasicAuth, parseInstant, parseLabel } from "@/lib/server/capture/server-config";
 
 /** The Prometheus options of `snapshot`, `analyze` and `recommend`. */
 export interface TelemetryCliOptions {
@@ -17,7 +17,8 @@ export interface TelemetryCliOptions {
   prometheusTimeout: string;
 }
 
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+/** For options that may be given several times. */
+export const repeatable = (value: string, previous: string[] = []) => [...previous, value];
 
 export function withTelemetryOptions(command: Command): Command {
   return command
@@ -27,7 +28,7 @@ export function withTelemetryOptions(command: Command): Command {
     .option("--prometheus-token <token>", "bearer token for Prometheus (or $MESHLENS_PROMETHEUS_TOKEN)")
     .option("--prometheus-user <user:password>", "basic auth for Prometheus (or $MESHLENS_PROMETHEUS_USER)")
     .option("--prometheus-ca <file>", "CA certificate (PEM) for Prometheus")
-    .option("--prometheus-label <name=value>", "extra label matcher on every query, e.g. cluster=prod (repeat for several)", collect)
+    .option("--prometheus-label <name=value>", "extra label matcher on every query, e.g. cluster=prod (repeat for several)", repeatable)
     .option("--prometheus-timeout <duration>", "timeout of each Prometheus query", "30s");
 }
 
@@ -36,19 +37,8 @@ export async function telemetryFrom(options: TelemetryCliOptions): Promise<Telem
   if (!options.prometheus) return undefined;
   const token = options.prometheusToken ?? process.env.MESHLENS_PROMETHEUS_TOKEN;
   const user = options.prometheusUser ?? process.env.MESHLENS_PROMETHEUS_USER;
-  let auth: TelemetryOptions["auth"];
-  if (token) auth = { bearerToken: token };
-  else if (user) {
-    const at = user.indexOf(":");
-    if (at < 1) throw new AppError("bad_request", "--prometheus-user: write user:password.");
-    auth = { username: user.slice(0, at), password: user.slice(at + 1) };
-  }
-  const extraLabels: Record<string, string> = {};
-  for (const pair of options.prometheusLabel ?? []) {
-    const at = pair.indexOf("=");
-    if (at < 1) throw new AppError("bad_request", `--prometheus-label: ${JSON.stringify(pair)} is not name=value.`);
-    extraLabels[pair.slice(0, at)] = pair.slice(at + 1);
-  }
+  const auth: TelemetryOptions["auth"] = token ? { bearerToken: token } : user ? parseBasicAuth(user, "--prometheus-user") : undefined;
+  const extraLabels = Object.fromEntries((options.prometheusLabel ?? []).map((pair) => parseLabel(pair, "--prometheus-label")));
   let caPem: string | undefined;
   if (options.prometheusCa) {
     caPem = await readFile(options.prometheusCa, "utf8").catch((error: NodeJS.ErrnoException) => {

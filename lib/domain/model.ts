@@ -172,6 +172,8 @@ export interface TelemetryCapture {
 
 export const SEVERITIES = ["critical", "high", "medium", "low", "info"] as const;
 export type Severity = (typeof SEVERITIES)[number];
+/** 0 for critical ... 4 for info: sorts findings worst first. */
+export const SEVERITY_RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<Severity, number>;
 
 /** The kinds of finding, stable names for filters, SARIF rules and CI gates. */
 export const FINDING_KINDS = [

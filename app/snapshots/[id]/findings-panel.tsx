@@ -3,10 +3,9 @@
 import { useId, useMemo, useState } from "react";
 import { DataTable, type Column } from "@/components/data-table";
 import { formatShare } from "@/components/format";
-import { FINDING_KINDS, SEVERITIES, type FindingsSummary } from "@/lib/domain/model";
+import { FINDING_KINDS, SEVERITIES, SEVERITY_RANK, type FindingsSummary } from "@/lib/domain/model";
 import type { FindingRow } from "@/lib/domain/snapshot/view";
 
-const RANK = Object.fromEntries(SEVERITIES.map((s, i) => [s, i])) as Record<string, number>;
 
 function FindingDetails({ finding }: { finding: FindingRow }) {
   const yaml = finding.remediation.yaml;
@@ -55,7 +54,7 @@ function FindingDetails({ finding }: { finding: FindingRow }) {
 }
 
 const columns: Column<FindingRow>[] = [
-  { id: "severity", header: "Severity", sortValue: (f) => RANK[f.severity] ?? 9, cell: (f) => <span className={`severity severity-${f.severity}`}>{f.severity}</span> },
+  { id: "severity", header: "Severity", sortValue: (f) => SEVERITY_RANK[f.severity], cell: (f) => <span className={`severity severity-${f.severity}`}>{f.severity}</span> },
   { id: "kind", header: "Kind", sortValue: (f) => f.kind, cell: (f) => <span className="cell-mono">{f.kind}</span> },
   { id: "finding", header: "Finding", sortValue: (f) => f.title, cell: (f) => <FindingDetails finding={f} /> },
 ];

@@ -3,7 +3,7 @@
  * observed (telemetry), as the problems security teams act on, each with evidence and a fix.
  * Pure: same snapshot, same findings, in the same order.
  */
-import type { Finding, FindingsSummary, Severity, Snapshot } from "../model";
+import { SEVERITY_RANK, type Finding, type FindingsSummary, type Severity, type Snapshot } from "../model";
 import { buildContext, type Detector } from "./context";
 import { egressBlocksDns, unnecessaryEgress, unregisteredEgress } from "./egress";
 import { mtlsNotEnforced, unencryptedTraffic } from "./encryption";
@@ -26,7 +26,6 @@ const DETECTORS: readonly Detector[] = [
   egressBlocksDns,
 ];
 
-export const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** Findings (worst first, then by kind and id) and the summary figures. */
 export function analyzeSnapshot(snapshot: Snapshot): { findings: Finding[]; summary: FindingsSummary } {

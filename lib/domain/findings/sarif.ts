@@ -5,19 +5,18 @@
  * GitHub code scanning reads `security-severity` (0-10) from the rule and needs a physical
  * location: the manifests' path when the findings come from files.
  */
-import { FINDING_KINDS, type Finding, type FindingKind, type Severity } from "../model";
+import { FINDING_KINDS, SEVERITY_RANK, type Finding, type FindingKind, type Severity } from "../model";
 import { KIND_DESCRIPTIONS } from "./kinds";
 
 const LEVEL: Record<Severity, "error" | "warning" | "note"> = { critical: "error", high: "error", medium: "warning", low: "note", info: "note" };
 const SECURITY_SEVERITY: Record<Severity, string> = { critical: "9.5", high: "8.0", medium: "5.5", low: "3.0", info: "1.0" };
-const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 export function toSarif(findings: readonly Finding[], options: { version: string; artifact?: string }): object {
   // A rule's severity is the worst of its findings (SARIF has one per rule; results carry theirs).
   const worst = new Map<FindingKind, Severity>();
   for (const f of findings) {
     const known = worst.get(f.kind);
-    if (!known || RANK[f.severity] < RANK[known]) worst.set(f.kind, f.severity);
+    if (!known || SEVERITY_RANK[f.severity] < SEVERITY_RANK[known]) worst.set(f.kind, f.severity);
   }
   const rules = FINDING_KINDS.map((kind) => ({
     id: kind,

@@ -4,12 +4,11 @@
  * nobody used (from the over-permissive-path findings). Positions come from layout.ts. Linear in
  * the snapshot's size.
  */
-import type { Finding, Severity, Snapshot, TrafficEdge, TrafficPeer } from "../model";
+import { SEVERITY_RANK, type Finding, type Severity, type Snapshot, type TrafficEdge, type TrafficPeer } from "../model";
 import { peerLabel } from "../snapshot/view";
 import { layoutGraph } from "./layout";
 import type { EdgeState, GraphEdge, GraphNode, GraphNodeKind, SnapshotGraph } from "./model";
 
-const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
 
 /** The node a traffic peer is drawn as. */
 export function peerNodeId(peer: TrafficPeer): string {
@@ -39,7 +38,7 @@ export function buildGraph(snapshot: Snapshot): SnapshotGraph {
   const addNode = (id: string, kind: GraphNodeKind, label: string, namespace: string | null, sidecar: boolean | null) => {
     if (nodes.has(id)) return;
     const findings = findingsBySubject.get(id) ?? [];
-    const worst = findings.reduce<Severity | null>((w, f) => (w === null || RANK[f.severity] < RANK[w] ? f.severity : w), null);
+    const worst = findings.reduce<Severity | null>((w, f) => (w === null || SEVERITY_RANK[f.severity] < SEVERITY_RANK[w] ? f.severity : w), null);
     nodes.set(id, { id, kind, label, namespace, sidecar, findings: findings.map((f) => f.id), worstSeverity: worst });
   };
   for (const w of snapshot.workloads) addNode(w.id, "workload", w.id, w.namespace, w.sidecar.injected);

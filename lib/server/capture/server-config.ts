@@ -12,15 +12,24 @@ import { env } from "@/lib/env";
 import type { TelemetryOptions, TopologySource } from "./capture";
 import { redactUrl } from "./prometheus";
 
+/** `name=value` as a label matcher. */
+export function parseLabel(pair: string, what: string): [name: string, value: string] {
+  const at = pair.indexOf("=");
+  if (at < 1) throw new AppError("bad_request", `${what}: ${JSON.stringify(pair)} is not name=value.`);
+  return [pair.slice(0, at).trim(), pair.slice(at + 1).trim()];
+}
+
 /** `a=b,c=d` into label matchers. */
 export function parseLabelList(text: string, what: string): Record<string, string> {
-  const labels: Record<string, string> = {};
-  for (const pair of text.split(",").map((p) => p.trim()).filter(Boolean)) {
-    const at = pair.indexOf("=");
-    if (at < 1) throw new AppError("bad_request", `${what}: ${JSON.stringify(pair)} is not name=value.`);
-    labels[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
-  }
-  return labels;
+  const pairs = text.split(",").map((p) => p.trim()).filter(Boolean);
+  return Object.fromEntries(pairs.map((pair) => parseLabel(pair, what)));
+}
+
+/** `user:password` as basic auth (the password may contain colons). */
+export function parseBasicAuth(text: string, what: string): { username: string; password: string } {
+  const at = text.indexOf(":");
+  if (at < 1) throw new AppError("bad_request", `${what}: write user:password.`);
+  return { username: text.slice(0, at), password: text.slice(at + 1) };
 }
 
 /** An ISO 8601 time, e.g. `2026-11-20T09:00:00Z`. */
@@ -53,10 +62,7 @@ export async function configuredTelemetry(request: { url?: string; window?: stri
   if (request.until) options.until = parseInstant(request.until, "until");
   if (url !== configured) return options; // never send our credentials elsewhere
   if (e.MESHLENS_PROMETHEUS_TOKEN) options.auth = { bearerToken: e.MESHLENS_PROMETHEUS_TOKEN };
-  else if (e.MESHLENS_PROMETHEUS_USER) {
-    const at = e.MESHLENS_PROMETHEUS_USER.indexOf(":");
-    options.auth = { username: e.MESHLENS_PROMETHEUS_USER.slice(0, Math.max(at, 0)), password: at < 0 ? "" : e.MESHLENS_PROMETHEUS_USER.slice(at + 1) };
-  }
+  else if (e.MESHLENS_PROMETHEUS_USER) options.auth = parseBasicAuth(e.MESHLENS_PROMETHEUS_USER, "MESHLENS_PROMETHEUS_USER");
   if (e.MESHLENS_PROMETHEUS_CA_FILE) options.caPem = await readFile(e.MESHLENS_PROMETHEUS_CA_FILE, "utf8");
   return options;
 }
