@@ -79,7 +79,8 @@ export class GraphController {
         this.transform = event.transform;
         this.schedule();
         const { x, y, k } = event.transform;
-        this.callbacks().onViewportChange?.({ x, y, k });
+        // The automatic first placement is not the user's view: it is not reported (nor put in the URL).
+        if (!this.placing) this.callbacks().onViewportChange?.({ x, y, k });
       })
       .on("end", () => {
         this.moving = false;
@@ -243,8 +244,13 @@ export class GraphController {
     this.pendingViewport = null;
     const fitK = this.fitScale();
     this.behavior.scaleExtent([Math.min(fitK / 4, 0.5), Math.max(MAX_ZOOM, fitK)]);
-    if (pending === "fit") this.fit();
-    else this.apply(zoomIdentity.translate(pending.x, pending.y).scale(pending.k));
+    this.placing = true;
+    try {
+      if (pending === "fit") this.fit();
+      else this.apply(zoomIdentity.translate(pending.x, pending.y).scale(pending.k));
+    } finally {
+      this.placing = false;
+    }
   }
 
   private fitScale(): number {
@@ -253,6 +259,9 @@ export class GraphController {
     // A handful of nodes would otherwise fill the screen.
     return Math.max(0.001, Math.min(2, k));
   }
+
+  /** True while the view is placed automatically (first fit, or the viewport from the URL). */
+  private placing = false;
 
   private apply(transform: ZoomTransform): void {
     select(this.elements.canvas).call(this.behavior.transform, transform);
