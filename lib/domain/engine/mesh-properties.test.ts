@@ -5,66 +5,9 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import type { Policy, Service } from "../model";
 import { analyzeMesh, type MeshAnalysis, type MeshInput } from "./mesh";
-import { DEFAULT_MESH, np, ns, policy, svc, wl } from "./testing/builders";
-
-const NAMESPACES = [ns("ns1", { team: "x" }), ns("ns2", { team: "y" }), ns("istio-system")];
-const app = fc.constantFrom("a", "b", "c");
-
-const workloadsArb = fc
-  .array(fc.record({ namespace: fc.constantFrom("ns1", "ns2"), app, sa: fc.constantFrom("a", "b", "default"), sidecar: fc.boolean(), port: fc.constantFrom(8080, 9090) }), {
-    minLength: 2,
-    maxLength: 6,
-  })
-  .map((items) => items.map((w, i) => wl(`${w.namespace}/w${i}[Deployment]`, { app: w.app }, { sa: w.sa, sidecar: w.sidecar, ports: [["http", w.port]] })));
-
-const principal = fc.constantFrom("cluster.local/ns/ns1/sa/a", "cluster.local/ns/ns2/sa/b", "cluster.local/ns/ns1/*", "*/sa/default");
-const source = fc.oneof(
-  fc.record({ principals: fc.array(principal, { minLength: 1, maxLength: 2 }) }),
-  fc.record({ notPrincipals: fc.array(principal, { minLength: 1, maxLength: 1 }) }),
-  fc.record({ namespaces: fc.constantFrom(["ns1"], ["ns2"], ["ns*"]) }),
-  fc.record({ serviceAccounts: fc.constantFrom(["ns1/a"], ["ns2/default"]) }),
-);
-const operation = fc.oneof(fc.record({ ports: fc.constantFrom(["8080"], ["9090"]) }), fc.record({ methods: fc.constant(["GET"]) }));
-const authorizationPolicy = fc.record(
-  {
-    selector: fc.record({ matchLabels: fc.record({ app }) }),
-    action: fc.constantFrom("ALLOW", "DENY"),
-    rules: fc.array(fc.record({ from: fc.array(fc.record({ source }), { maxLength: 1 }), to: fc.array(fc.record({ operation }), { maxLength: 1 }) }, { requiredKeys: [] }), { maxLength: 2 }),
-  },
-  { requiredKeys: ["action"] },
-);
-const peerAuthentication = fc.record({ mtls: fc.record({ mode: fc.constantFrom("STRICT", "PERMISSIVE", "DISABLE") }) });
-const egressNetworkPolicy = fc.record({
-  podSelector: fc.oneof(fc.constant({}), fc.record({ matchLabels: fc.record({ app }) })),
-  policyTypes: fc.constantFrom(["Egress"], ["Ingress", "Egress"], ["Ingress"]),
-  ingress: fc.array(fc.record({ from: fc.constant([{ podSelector: { matchLabels: { app: "a" } } }]) }, { requiredKeys: [] }), { maxLength: 1 }),
-  egress: fc.array(fc.record({ to: fc.constant([{ podSelector: { matchLabels: { app: "b" } } }]), ports: fc.constant([{ port: "http" }]) }, { requiredKeys: [] }), { maxLength: 1 }),
-});
-
-const policiesArb = fc
-  .record({
-    aps: fc.array(fc.tuple(fc.constantFrom("ns1", "ns2", "istio-system"), authorizationPolicy), { maxLength: 3 }),
-    pas: fc.array(fc.tuple(fc.constantFrom("ns1", "istio-system"), peerAuthentication), { maxLength: 1 }),
-    nps: fc.array(fc.tuple(fc.constantFrom("ns1", "ns2"), egressNetworkPolicy), { maxLength: 2 }),
-    destinationRule: fc.constantFrom("none", "namespace", "selecting"),
-  })
-  .map(({ aps, pas, nps, destinationRule }) => {
-    const policies: Policy[] = [
-      ...aps.map(([namespace, spec], i) => policy("AuthorizationPolicy", namespace, `ap${i}`, spec)),
-      ...pas.map(([namespace, spec], i) => policy("PeerAuthentication", namespace, `pa${i}`, spec)),
-      ...nps.map(([namespace, spec], i) => np(namespace, `np${i}`, spec)),
-    ];
-    if (destinationRule === "namespace") policies.push(policy("DestinationRule", "ns1", "dr", { host: "*.ns1.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } }, "networking.istio.io/v1"));
-    // A rule for some clients only: those of ns2 labelled app=a send plaintext to ns1.
-    if (destinationRule === "selecting") {
-      policies.push(policy("DestinationRule", "ns2", "dr", { host: "*.ns1.svc.cluster.local", workloadSelector: { matchLabels: { app: "a" } }, trafficPolicy: { tls: { mode: "DISABLE" } } }, "networking.istio.io/v1"));
-    }
-    return policies;
-  });
-
-const SERVICES: Service[] = [svc("ns1/a", { app: "a" }, [["http", 80, 8080]]), svc("ns2/b", { app: "b" }, [["grpc", 90, 9090]])];
+import { NAMESPACES, policiesArb, PROPERTY_TIMEOUT, SERVICES, workloadsArb } from "./testing/arbitraries";
+import { DEFAULT_MESH } from "./testing/builders";
 
 /** Every pair's answer, in full: connections, groups and refusals. */
 function answers(analysis: MeshAnalysis, n: number): string[] {
@@ -92,7 +35,7 @@ describe("shared Istio work gives what deciding each pair alone gives", () => {
       }),
       { seed: 20261127, numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("peersOf and connectionsBetween: what between allows, pair by pair", () => {
     fc.assert(
@@ -112,5 +55,31 @@ describe("shared Istio work gives what deciding each pair alone gives", () => {
       }),
       { seed: 20261127, numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
+
+  it("sourceClasses: a partition whose members all have the first member's answer", () => {
+    fc.assert(
+      fc.property(workloadsArb, policiesArb, (workloads, policies) => {
+        const input: MeshInput = { workloads, namespaces: NAMESPACES, services: SERVICES, policies, meshConfig: DEFAULT_MESH };
+        const analysis = analyzeMesh(input);
+        const reference = analyzeMesh(input, { share: false });
+        const classes = analysis.sourceClasses();
+        expect(classes.flat().sort((a, b) => a - b)).toEqual(workloads.map((_, s) => s));
+        for (const members of classes) {
+          expect([...members].sort((a, b) => a - b)).toEqual(members);
+          const answer = analysis.peerGroupsOf(members[0]!);
+          for (const s of members) {
+            // The shared answer, read for s: every listed destination but s itself.
+            const read = answer.flatMap((group) => group.destinations.filter((d) => d !== s).map((d) => `${d}: ${group.connections}`));
+            const expected = workloads.flatMap((__, d) => {
+              const conn = reference.between(s, d).connections;
+              return d === s || conn.isEmpty() ? [] : [`${d}: ${conn}`];
+            });
+            expect(read.sort()).toEqual(expected.sort());
+          }
+        }
+      }),
+      { seed: 20261127, numRuns: 300 },
+    );
+  }, PROPERTY_TIMEOUT);
 });

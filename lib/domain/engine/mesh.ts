@@ -80,6 +80,17 @@ export interface MeshAnalysis {
    * ascending): one workload's peers.
    */
   peersOf(source: number): PeerGroup[];
+  /**
+   * `peersOf` with the source's connection to itself left in (a group may list the source): no
+   * copies, for bulk passes over every workload, which skip it themselves. Do not modify.
+   */
+  peerGroupsOf(source: number): readonly PeerGroup[];
+  /**
+   * Sources with the same `peerGroupsOf` answer, each source in exactly one class (ascending
+   * within it, classes by their first source): a pass over every allowed pair can read each
+   * answer once and count it for all its sources.
+   */
+  sourceClasses(): number[][];
   /** From outside the cluster: the NetworkPolicy address segments, each through Istio. */
   fromExternal(destination: number): (Omit<MeshVerdict, "networkPolicy"> & { ips: ExternalSegment["ips"]; networkPolicy: ExternalSegment })[];
 }
@@ -241,7 +252,7 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
       const allowed = networkPolicies.connectionsBetween(s, d);
       return allowed.isEmpty() ? allowed : allowed.intersect(profileFor(workloads[s]!, d).passes);
     },
-    peersOf(s) {
+    peerGroupsOf(s) {
       const key = sourceKeys[s];
       let all = key === undefined ? undefined : peersBySourceClass.get(key);
       if (!all) {
@@ -251,8 +262,29 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
           for (const group of all) cachedPeers += group.destinations.length;
         }
       }
+      return all;
+    },
+    sourceClasses() {
+      const classes: number[][] = [];
+      const byKey = new Map<string, number[]>();
+      for (let s = 0; s < workloads.length; s++) {
+        const key = sourceKeys[s];
+        if (key === undefined) classes.push([s]);
+        else {
+          const members = byKey.get(key);
+          if (members) members.push(s);
+          else {
+            const created = [s];
+            byKey.set(key, created);
+            classes.push(created);
+          }
+        }
+      }
+      return classes;
+    },
+    peersOf(s) {
       // The source's own entry, if any, is its connection to itself: not listed.
-      return all.flatMap((group) => {
+      return analysis.peerGroupsOf(s).flatMap((group) => {
         const at = sortedIndexOf(group.destinations, s);
         if (at < 0) return [group];
         return group.destinations.length === 1 ? [] : [{ connections: group.connections, destinations: group.destinations.slice(0, at).concat(group.destinations.slice(at + 1)) }];

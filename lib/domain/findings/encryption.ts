@@ -36,12 +36,17 @@ import { dump } from "js-yaml";
 import { readDestinationRules } from "../engine/istio/destination-rule-read";
 import { hostMatches } from "../engine/istio/destination-rule-hosts";
 import { selectorMatches } from "../engine/istio/istio-selectors";
-import { resolveClientTls, type ModeDecision, type WorkloadMtls } from "../engine/istio/mtls";
+import { resolveClientTls, type WorkloadMtls } from "../engine/istio/mtls";
 import { compareCreation } from "../engine/istio/mtls-verbatim";
 import { readPeerAuthentications, type PeerAuthenticationRule } from "../engine/istio/peer-authentication-read";
-import { ConnectionSet } from "../engine/primitives/connections";
 import type { Finding, Labels, Policy, Service, Severity, Snapshot, TrafficEdge, Workload } from "../model";
 import { findingId, pairKey, type Detector, type FindingContext } from "./context";
+import { ALL_TCP, mtlsTargets, portMode, resolveTargetPort, servicesSelecting, setterText, sortedUnique, targetPorts, weakPortsOf, WEAK, type WeakPorts } from "./mtls-targets";
+import { scanPaths, type Callers, type Reach } from "./paths";
+
+const NO_CALLERS: Callers = { count: 0, first: [] };
+
+export { setterText };
 
 // ---------------------------------------------------------------------------------------------
 // Remediation YAML, shared with egress.ts
@@ -122,15 +127,8 @@ export function applicable(policy: Policy): Record<string, unknown> & { spec: Re
 /** Findings in id order: each detector's output is deterministic. */
 export const byFindingId = (a: Finding, b: Finding) => compareText(a.id, b.id);
 
-/** "Istio's default" when no policy set a mode. */
-export const setterText = (setBy: string | null) => setBy ?? "Istio's default";
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-const sortedUnique = <T extends string | number>(values: Iterable<T>): T[] => [...new Set(values)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-const ALL_TCP = ConnectionSet.allOf("TCP");
-const WEAK: ReadonlySet<string> = new Set(["PERMISSIVE", "DISABLE"]);
-/** Namespaces whose unmeshed workloads are Istio's or Kubernetes' own (control plane, DNS): not expected to have sidecars. */
-const systemNamespaces = (context: FindingContext) => new Set(["kube-system", "kube-public", "kube-node-lease", "istio-system", context.snapshot.meshConfig.rootNamespace]);
 
 // ---------------------------------------------------------------------------------------------
 // unencrypted-traffic
@@ -304,158 +302,32 @@ export const mtlsNotEnforced: Detector = (context) => {
   return findings.sort(byFindingId);
 };
 
-/** The ports of a workload whose mode is PERMISSIVE or DISABLE, and whether every other port is too. */
-interface WeakPorts {
-  /** The workload-wide mode is weak: every port not overridden is. */
-  wholeWorkload: boolean;
-  /** Ports to list (container, Service target and portLevelMtls ports), each with its mode. */
-  listed: { port: number; mode: ModeDecision["mode"]; setBy: string }[];
-  /** The weak ports as a set, for reachability. */
-  connections: ConnectionSet;
-  disable: boolean;
-}
-
-function weakPortsOf(workload: Workload, mtls: WorkloadMtls, services: readonly Service[] = []): WeakPorts | null {
-  const ports = sortedUnique([...workload.ports.filter((p) => p.protocol === "TCP").map((p) => p.port), ...Object.keys(mtls.ports).map(Number), ...targetPorts(services, workload)]);
-  const listed = ports.map((port) => portMode(mtls, port));
-  const weakListed = listed.filter((p) => WEAK.has(p.mode));
-  const wholeWorkload = WEAK.has(mtls.mode.mode);
-  if (!wholeWorkload && weakListed.length === 0) return null;
-  let connections = ConnectionSet.unionAll(weakListed.map((p) => ConnectionSet.of("TCP", p.port)));
-  if (wholeWorkload) {
-    // Every port takes the workload's mode unless portLevelMtls sets another.
-    const strict = Object.entries(mtls.ports).filter(([, decision]) => !WEAK.has(decision.mode));
-    connections = ALL_TCP.subtract(ConnectionSet.unionAll(strict.map(([port]) => ConnectionSet.of("TCP", Number(port)))));
-  }
-  const disable = mtls.mode.mode === "DISABLE" || weakListed.some((p) => p.mode === "DISABLE");
-  return { wholeWorkload, listed, connections, disable };
-}
 
 function workloadFindings(context: FindingContext): Finding[] {
-  const { snapshot } = context;
-  const system = systemNamespaces(context);
-  const weak = new Map<number, WeakPorts>();
-  const unmeshedServers = new Set<number>();
-  snapshot.workloads.forEach((w, i) => {
-    const mtls = context.analysis.mtls.get(w.id);
-    if (!mtls) return;
-    if (w.sidecar.injected) {
-      const found = weakPortsOf(w, mtls, servicesSelecting(context, w));
-      if (found) weak.set(i, found);
-    } else if (!system.has(w.namespace) && (w.ports.some((p) => p.protocol === "TCP") || servicesSelecting(context, w).length > 0)) {
-      // Only a workload that serves something (a TCP port, or a Service) has callers the policies
-      // could allow; a pure client, such as a backup job, is left out.
-      unmeshedServers.add(i);
-    }
-  });
-  const reach = reachOf(context, weak, unmeshedServers);
+  const { weak } = mtlsTargets(context);
+  const { reach } = scanPaths(context);
   const findings: Finding[] = [];
-  snapshot.workloads.forEach((w, i) => {
+  context.snapshot.workloads.forEach((w, i) => {
     const mtls = context.analysis.mtls.get(w.id);
     if (!mtls) return;
     const ports = weak.get(i);
     if (ports) findings.push(weakModeFinding(context, w, mtls, ports, reach));
     else if (!w.sidecar.injected) {
-      const finding = unmeshedFinding(context, w, reach.meshedCallers.get(i) ?? []);
+      const finding = unmeshedFinding(context, w, reach.meshedCallers.get(i) ?? NO_CALLERS);
       if (finding) findings.push(finding);
     }
   });
   return findings;
 }
 
-interface Reach {
-  /**
-   * Per weak destination: a workload that may reach its weak ports (the first found, or null),
-   * those without a sidecar that may (they send plaintext: STRICT would refuse them), and
-   * whether addresses outside the cluster may.
-   */
-  weak: Map<number, { exampleCaller: string | null; unmeshedCallers: string[]; fromOutside: boolean }>;
-  /** Per unmeshed destination: the workloads with a sidecar the policies let reach it over TCP (ids, sorted). */
-  meshedCallers: Map<number, string[]>;
-}
-
-/**
- * Who may reach the candidates (NetworkPolicies and Istio together), in one pass over every
- * workload's peers (the engine answers those class by class): each source's reachable
- * destinations are read once, and only the candidates' entries are kept. The example caller is
- * the first source, in snapshot order, that may reach a weak destination on its weak ports.
- */
-function reachOf(context: FindingContext, weak: ReadonlyMap<number, WeakPorts>, unmeshed: ReadonlySet<number>): Reach {
-  const { snapshot, analysis } = context;
-  const n = snapshot.workloads.length;
-  const result: Reach = { weak: new Map(), meshedCallers: new Map() };
-  // Typed lookups for the inner loop, which meets every allowed pair once.
-  const portSets: ConnectionSet[] = [];
-  const portsIndex = new Int32Array(n).fill(-1);
-  const setIndex = new Map<string, number>();
-  for (const [d, ports] of weak) {
-    const key = ports.connections.toString();
-    let i = setIndex.get(key);
-    if (i === undefined) {
-      setIndex.set(key, (i = portSets.length));
-      portSets.push(ports.connections);
-    }
-    portsIndex[d] = i;
-  }
-  const isUnmeshed = new Uint8Array(n);
-  for (const d of unmeshed) isUnmeshed[d] = 1;
-  const example = new Int32Array(n).fill(-1);
-  let withoutExample = weak.size;
-  const unmeshedCallers = new Map<number, number[]>();
-  const meshedCallers = new Map<number, number[]>();
-  const push = (map: Map<number, number[]>, d: number, s: number) => {
-    const list = map.get(d);
-    if (list) list.push(s);
-    else map.set(d, [s]);
-  };
-  for (let s = 0; s < n; s++) {
-    const meshedSource = snapshot.workloads[s]!.sidecar.injected;
-    // A source with a sidecar only matters for weak destinations still without an example, and
-    // for workloads without a sidecar (its calls to them are plaintext).
-    if (meshedSource && withoutExample === 0 && unmeshed.size === 0) continue;
-    for (const group of analysis.peersOf(s)) {
-      const overlaps = new Int8Array(portSets.length); // 0 unknown, 1 yes, 2 no
-      const tcp = meshedSource && unmeshed.size > 0 && !group.connections.intersect(ALL_TCP).isEmpty();
-      const destinations = group.destinations;
-      for (let k = 0; k < destinations.length; k++) {
-        const d = destinations[k]!;
-        const p = portsIndex[d]!;
-        if (p >= 0) {
-          let o = overlaps[p]!;
-          if (o === 0) o = overlaps[p] = group.connections.intersect(portSets[p]!).isEmpty() ? 2 : 1;
-          if (o === 1) {
-            if (example[d]! < 0) {
-              example[d] = s;
-              withoutExample -= 1;
-            }
-            if (!meshedSource) push(unmeshedCallers, d, s);
-          }
-        }
-        if (tcp && isUnmeshed[d] === 1) push(meshedCallers, d, s);
-      }
-    }
-  }
-  const id = (i: number) => snapshot.workloads[i]!.id;
-  for (const [d, ports] of weak) {
-    const first = example[d]!;
-    result.weak.set(d, {
-      exampleCaller: first < 0 ? null : id(first),
-      unmeshedCallers: (unmeshedCallers.get(d) ?? []).map(id),
-      fromOutside: analysis.fromExternal(d).some((segment) => !segment.connections.intersect(ports.connections).isEmpty()),
-    });
-  }
-  for (const [d, callers] of meshedCallers) result.meshedCallers.set(d, sortedUnique(callers.map(id)));
-  return result;
-}
-
 function weakModeFinding(context: FindingContext, workload: Workload, mtls: WorkloadMtls, ports: WeakPorts, reach: Reach): Finding {
   const i = context.index.get(workload.id)!;
-  const { exampleCaller, unmeshedCallers, fromOutside } = reach.weak.get(i) ?? { exampleCaller: null, unmeshedCallers: [], fromOutside: false };
+  const { exampleCaller, unmeshedCallers, fromOutside } = reach.weak.get(i) ?? { exampleCaller: null, unmeshedCallers: NO_CALLERS, fromOutside: false };
   // Observed callers count too: they may be outside the snapshot (an ingress gateway istioctl installed).
   const observedCallers = sortedUnique((context.observedTo.get(workload.id) ?? []).map((edge) => peerLabel(edge.source)));
   const reachable = exampleCaller !== null || fromOutside || observedCallers.length > 0;
-  const plaintextCallers = sortedUnique(unmeshedCallers);
-  const named = plaintextCallers.length > 5 ? `${plaintextCallers.slice(0, 5).join(", ")} and ${plaintextCallers.length - 5} more` : plaintextCallers.join(", ");
+  const plaintextCallers = unmeshedCallers.first;
+  const named = unmeshedCallers.count > 5 ? `${plaintextCallers.slice(0, 5).join(", ")} and ${unmeshedCallers.count - 5} more` : plaintextCallers.join(", ");
   const severity: Severity = ports.disable ? "high" : reachable ? "medium" : "low";
   const weakListed = ports.listed.filter((p) => WEAK.has(p.mode));
   const modes = sortedUnique(ports.wholeWorkload ? [mtls.mode.mode, ...weakListed.map((p) => p.mode)] : weakListed.map((p) => p.mode));
@@ -479,7 +351,7 @@ function weakModeFinding(context: FindingContext, workload: Workload, mtls: Work
       ports: ports.listed,
       weakPorts: ports.wholeWorkload ? (ports.listed.some((p) => !WEAK.has(p.mode)) ? "every port not listed as STRICT" : "all") : weakListed.map((p) => p.port),
       exampleCaller,
-      callersWithoutSidecar: plaintextCallers.slice(0, 10),
+      callersWithoutSidecar: plaintextCallers,
       reachableFromOutside: fromOutside,
       observedCallers,
     },
@@ -494,12 +366,12 @@ function weakModeFinding(context: FindingContext, workload: Workload, mtls: Work
   };
 }
 
-function unmeshedFinding(context: FindingContext, workload: Workload, allowed: string[]): Finding | null {
+function unmeshedFinding(context: FindingContext, workload: Workload, allowed: Callers): Finding | null {
   const byId = workloadsById(context);
   const observed = sortedUnique(
     (context.observedTo.get(workload.id) ?? []).flatMap((edge) => (edge.source.kind === "workload" && byId.get(edge.source.id)?.sidecar.injected ? [edge.source.id] : [])),
   );
-  if (observed.length === 0 && allowed.length === 0) return null;
+  if (observed.length === 0 && allowed.count === 0) return null;
   const fix = injectionFix(context, workload);
   const authz = context.analysis.authorization.policiesFor(workload);
   return {
@@ -514,8 +386,8 @@ function unmeshedFinding(context: FindingContext, workload: Workload, allowed: s
       sidecarReason: workload.sidecar.reason,
       ports: workload.ports.filter((p) => p.protocol === "TCP").map((p) => p.port),
       observedMeshedCallers: observed,
-      allowedMeshedCallers: allowed.length,
-      allowedMeshedCallerExamples: allowed.slice(0, 10),
+      allowedMeshedCallers: allowed.count,
+      allowedMeshedCallerExamples: allowed.first,
       // No proxy runs beside it, so nothing enforces these.
       unenforcedAuthorizationPolicies: sortedUnique(authz),
     },
@@ -813,18 +685,6 @@ export function workloadsById(context: FindingContext): Map<string, Workload> {
   return map;
 }
 
-const servicesCache = new WeakMap<FindingContext, Map<string, Service[]>>();
-
-/** Services of the workload's namespace whose selector its pod labels meet (as mesh.ts reads them). */
-function servicesSelecting(context: FindingContext, workload: Workload): Service[] {
-  let byNamespace = servicesCache.get(context);
-  if (!byNamespace) {
-    byNamespace = new Map();
-    for (const s of context.snapshot.services) if (s.selector !== null) byNamespace.set(s.namespace, [...(byNamespace.get(s.namespace) ?? []), s]);
-    servicesCache.set(context, byNamespace);
-  }
-  return (byNamespace.get(workload.namespace) ?? []).filter((s) => Object.entries(s.selector!).every(([k, v]) => workload.labels[k] === v));
-}
 
 /** The Services the edges went through (`destination_service`), else every Service selecting the destination. */
 function servicesBehind(context: FindingContext, destination: Workload, edges: readonly TrafficEdge[]): Service[] {
@@ -833,22 +693,6 @@ function servicesBehind(context: FindingContext, destination: Workload, edges: r
   return named.length > 0 ? named : selecting;
 }
 
-/** The workload port a Service port sends to: a number, or a name resolved against its container ports. */
-function resolveTargetPort(sp: Service["ports"][number], workload: Workload): number | null {
-  if (typeof sp.targetPort === "number") return sp.targetPort;
-  return workload.ports.find((p) => p.name === sp.targetPort && p.protocol === sp.protocol)?.port ?? null;
-}
-
-/** The TCP workload ports the Services send to, else its TCP container ports. */
-function targetPorts(services: readonly Service[], workload: Workload): number[] {
-  const viaServices = services.flatMap((s) => s.ports.filter((sp) => sp.protocol === "TCP").flatMap((sp) => resolveTargetPort(sp, workload) ?? []));
-  return sortedUnique(viaServices.length > 0 ? viaServices : workload.ports.filter((p) => p.protocol === "TCP").map((p) => p.port));
-}
-
-function portMode(mtls: WorkloadMtls, port: number): { port: number; mode: ModeDecision["mode"]; setBy: string } {
-  const decision = mtls.modeForPort(port);
-  return { port, mode: decision.mode, setBy: setterText(decision.setBy) };
-}
 
 /** A traffic peer as evidence names it: a workload id, `namespace/name` for one outside the snapshot, or its kind. */
 function peerLabel(peer: TrafficEdge["source"]): string {

@@ -43,13 +43,13 @@
  *   where sidecars run), with a reminder that the allow rules for the traffic must come with it.
  */
 import { DEFAULT_TRUST_DOMAIN } from "../engine/istio/authz";
-import { parseAuthorizationPolicy } from "../engine/istio/authz-parse";
 import { selectorMatches } from "../engine/istio/istio-selectors";
 import { compileNetworkPolicies, type CompiledNetworkPolicy, type CompiledPeer, type CompiledRule } from "../engine/network-policy/compile";
 import { ConnectionSet } from "../engine/primitives/connections";
 import { LabelIndex } from "../engine/primitives/selectors";
 import type { Finding, Labels, Policy, Service, Severity, TrafficEdge, Workload } from "../model";
 import { findingId, type Detector, type FindingContext } from "./context";
+import { scanPaths, type PathScan } from "./paths";
 import { applicable, byFindingId, matchLabelsFor, remediationYaml, type YamlObject } from "./encryption";
 
 /** Unused sources listed per finding (all are counted). */
@@ -57,102 +57,6 @@ const LISTED = 50;
 const ALL_TCP = ConnectionSet.allOf("TCP");
 const RULE_LABEL = /^(.+\[AuthorizationPolicy\]) rule (\d+)$/;
 
-// ---------------------------------------------------------------------------------------------
-// One pass over every allowed path, shared by both detectors
-
-interface PathScan {
-  n: number;
-  /** Observed workload pairs, as `source * n + destination`. */
-  observed: Set<number>;
-  /** Per workload: a number for its namespace, and its position in id order (to compare without strings). */
-  namespaceOf: Int32Array;
-  rank: Int32Array;
-  /**
-   * Per workload: other workloads that may connect to it, those of other namespaces, and those it
-   * may connect to (over TCP, or over UDP/SCTP to a port the destination declares).
-   */
-  incoming: Int32Array;
-  incomingFromOtherNamespaces: Int32Array;
-  outgoing: Int32Array;
-  /**
-   * Paths open end to end (over TCP) into a workload with a sidecar and an ALLOW
-   * AuthorizationPolicy, source ascending: three parallel lists (millions of pairs in the worst case).
-   */
-  guarded: { sources: number[]; destinations: number[]; connections: ConnectionSet[] };
-}
-
-const scans = new WeakMap<FindingContext, PathScan>();
-
-function scanPaths(context: FindingContext): PathScan {
-  const known = scans.get(context);
-  if (known) return known;
-  const { snapshot, analysis, index } = context;
-  const workloads = snapshot.workloads;
-  const n = workloads.length;
-  const observed = new Set<number>();
-  for (const edges of context.observedPairs.values()) {
-    const edge = edges[0]!;
-    const s = edge.source.kind === "workload" ? index.get(edge.source.id) : undefined;
-    const d = edge.destination.kind === "workload" ? index.get(edge.destination.id) : undefined;
-    if (s !== undefined && d !== undefined) observed.add(s * n + d);
-  }
-  const namespaceIds = new Map<string, number>();
-  const namespaceOf = Int32Array.from(workloads, (w) => {
-    let id = namespaceIds.get(w.namespace);
-    if (id === undefined) namespaceIds.set(w.namespace, (id = namespaceIds.size));
-    return id;
-  });
-  const allowPolicies = allowPolicyIds(snapshot.policies);
-  const guardedDestination = Uint8Array.from(workloads, (w) => (w.sidecar.injected && analysis.authorization.policiesFor(w).some((id) => allowPolicies.has(id)) ? 1 : 0));
-  const anyGuarded = guardedDestination.includes(1);
-  const incoming = new Int32Array(n);
-  const incomingFromOtherNamespaces = new Int32Array(n);
-  const outgoing = new Int32Array(n);
-  const guarded: PathScan["guarded"] = { sources: [], destinations: [], connections: [] };
-  // Ports other than TCP that a workload serves: reach over UDP or SCTP only counts toward them.
-  const otherPorts = workloads.map((w) => w.ports.filter((p) => p.protocol !== "TCP"));
-  // Every allowed pair is visited once (millions in a cluster without isolation): kept tight.
-  for (let s = 0; s < n; s++) {
-    const home = namespaceOf[s];
-    let out = 0;
-    for (const group of analysis.peersOf(s)) {
-      const destinations = group.destinations;
-      // Istio's sidecar does not capture UDP or SCTP, so a path refused over TCP often stays open
-      // there: counted only toward a workload that serves such a port.
-      const tcp = !group.connections.intersect(ALL_TCP).isEmpty();
-      for (let k = 0; k < destinations.length; k++) {
-        const d = destinations[k]!;
-        if (d === s) continue;
-        if (!tcp && !otherPorts[d]!.some((p) => group.connections.has(p.protocol, p.port))) continue;
-        out += 1;
-        incoming[d]! += 1;
-        if (namespaceOf[d] !== home) incomingFromOtherNamespaces[d]! += 1;
-      }
-      // AuthorizationPolicies only judge TCP (the sidecar captures nothing else).
-      if (!anyGuarded || !tcp) continue;
-      for (const d of destinations) {
-        if (d === s || !guardedDestination[d]) continue;
-        guarded.sources.push(s);
-        guarded.destinations.push(d);
-        guarded.connections.push(group.connections);
-      }
-    }
-    outgoing[s] = out;
-  }
-  const rank = new Int32Array(n);
-  workloads
-    .map((w, i) => ({ id: w.id, i }))
-    .sort((a, b) => compareText(a.id, b.id))
-    .forEach(({ i }, r) => (rank[i] = r));
-  const scan: PathScan = { n, observed, namespaceOf, rank, incoming, incomingFromOtherNamespaces, outgoing, guarded };
-  scans.set(context, scan);
-  return scan;
-}
-
-/** Ids of the ALLOW AuthorizationPolicies Istio accepts. */
-function allowPolicyIds(policies: readonly Policy[]): Set<string> {
-  return new Set(policies.filter((p) => p.kind === "AuthorizationPolicy" && parseAuthorizationPolicy(p).policy?.action === "ALLOW").map((p) => p.id));
-}
 
 // ---------------------------------------------------------------------------------------------
 // over-permissive-path

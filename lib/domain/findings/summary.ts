@@ -1,6 +1,7 @@
 /** The headline figures of a snapshot's analysis (see FindingsSummary). */
 import type { Finding, FindingsSummary, Severity } from "../model";
 import type { FindingContext } from "./context";
+import { scanPaths } from "./paths";
 
 export function summarize(context: FindingContext, findings: readonly Finding[]): FindingsSummary {
   const { snapshot, analysis } = context;
@@ -8,12 +9,9 @@ export function summarize(context: FindingContext, findings: readonly Finding[])
   const bySeverity: Partial<Record<Severity, number>> = {};
   for (const f of findings) bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
 
-  let allowedPaths = 0;
+  const { allowedPaths } = scanPaths(context);
   let externallyReachable = 0;
-  for (let s = 0; s < n; s++) {
-    for (const group of analysis.peersOf(s)) allowedPaths += group.destinations.length;
-    if (analysis.networkPolicies.toExternal(s).length > 0) externallyReachable += 1;
-  }
+  for (let s = 0; s < n; s++) if (analysis.networkPolicies.toExternal(s).length > 0) externallyReachable += 1;
   const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
 
   let observedPaths: number | null = null;
