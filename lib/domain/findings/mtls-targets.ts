@@ -77,17 +77,29 @@ export function mtlsTargets(context: FindingContext): MtlsTargets {
   return targets;
 }
 
-const servicesCache = new WeakMap<FindingContext, Map<string, Service[]>>();
+const servicesCache = new WeakMap<FindingContext, { byNamespace: Map<string, [Service, [string, string][]][]>; byWorkload: Map<string, Service[]> }>();
 
 /** Services of the workload's namespace whose selector its pod labels meet (as mesh.ts reads them). */
 export function servicesSelecting(context: FindingContext, workload: Workload): Service[] {
-  let byNamespace = servicesCache.get(context);
-  if (!byNamespace) {
-    byNamespace = new Map();
-    for (const s of context.snapshot.services) if (s.selector !== null) byNamespace.set(s.namespace, [...(byNamespace.get(s.namespace) ?? []), s]);
-    servicesCache.set(context, byNamespace);
+  let cache = servicesCache.get(context);
+  if (!cache) {
+    const byNamespace = new Map<string, [Service, [string, string][]][]>();
+    for (const s of context.snapshot.services) {
+      if (s.selector === null) continue;
+      const list = byNamespace.get(s.namespace);
+      const entry: [Service, [string, string][]] = [s, Object.entries(s.selector)];
+      if (list) list.push(entry);
+      else byNamespace.set(s.namespace, [entry]);
+    }
+    servicesCache.set(context, (cache = { byNamespace, byWorkload: new Map() }));
   }
-  return (byNamespace.get(workload.namespace) ?? []).filter((s) => Object.entries(s.selector!).every(([k, v]) => workload.labels[k] === v));
+  let found = cache.byWorkload.get(workload.id);
+  if (!found) {
+    const labels = workload.labels;
+    found = (cache.byNamespace.get(workload.namespace) ?? []).filter(([, selector]) => selector.every(([k, v]) => labels[k] === v)).map(([service]) => service);
+    cache.byWorkload.set(workload.id, found);
+  }
+  return found;
 }
 
 /** The workload port a Service port sends to: a number, or a name resolved against its container ports. */
