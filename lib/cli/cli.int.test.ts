@@ -74,6 +74,16 @@ describe("meshlens snapshot", () => {
     const mixed = await meshlens("snapshot", "--manifests", "x.yaml", "--context", "prod");
     expect(mixed.code).toBe(2);
     expect(mixed.stderr).toContain("--manifests reads files: it cannot be combined with --kubeconfig, --context or --namespace.");
+    // Credentials are read before anything starts: a missing file or an unknown context fails at once.
+    const missing = await meshlens("snapshot", "--kubeconfig", "/nonexistent/kubeconfig");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("cannot read the kubeconfig /nonexistent/kubeconfig");
+    const kubeconfig = join(await mkdtemp(join(tmpdir(), "meshlens-kc-")), "config");
+    await writeFile(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:1'}}]\ncontexts: [{name: staging, context: {cluster: c}}]\ncurrent-context: staging\n");
+    const unknown = await meshlens("snapshot", "--kubeconfig", kubeconfig, "--context", "prod");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown context prod: the kubeconfig has: staging");
+    expect(unknown.stderr).not.toContain("PostgreSQL");
     expect(await prisma.snapshot.count()).toBe(1);
   }, 60_000);
 });

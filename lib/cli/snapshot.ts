@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { AppError } from "@/lib/domain/errors";
 import { env, maxUploadBytes } from "@/lib/env";
+import { checkCredentials } from "@/lib/server/capture/kubernetes";
 import { captureSnapshot, type CaptureProgress, type CaptureResult, type TopologySource } from "@/lib/server/capture/capture";
 import { collectManifestFiles } from "@/lib/server/manifest-files";
 import { withDatabase } from "./database";
@@ -52,6 +53,8 @@ async function topologyFrom(options: SnapshotOptions): Promise<TopologySource> {
     }
     return { kind: "files", files: await collectManifestFiles(options.manifests, { maxBytes: maxUploadBytes() }), maxBytes: maxUploadBytes() };
   }
+  // Credentials are checked before the database starts: a wrong context fails at once.
+  checkCredentials(options.kubeconfig, options.context);
   return { kind: "cluster", kubeconfigPath: options.kubeconfig, context: options.context, namespaces: options.namespace };
 }
 

@@ -132,6 +132,14 @@ interface Target {
   user: User | null;
 }
 
+/**
+ * Reads the credentials as a capture would, and throws the same clear error when they are
+ * missing or name an unknown context: lets a caller refuse before it starts anything else.
+ */
+export function checkCredentials(kubeconfigPath: string | undefined, contextName: string | undefined): void {
+  loadTarget(kubeconfigPath, contextName);
+}
+
 function loadTarget(kubeconfigPath: string | undefined, contextName: string | undefined): Target {
   const kc = new KubeConfig();
   const inCluster = loadKubeConfig(kc, kubeconfigPath);
