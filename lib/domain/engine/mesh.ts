@@ -83,8 +83,10 @@ export interface MeshAnalysis {
   /**
    * `peersOf` with the source's connection to itself left in (a group may list the source): no
    * copies, for bulk passes over every workload, which skip it themselves. Do not modify.
+   * `remember: false` keeps a computed answer out of the cache (a pass that reads each class of
+   * sources once has no use for it, and millions of remembered pairs weigh hundreds of MiB).
    */
-  peerGroupsOf(source: number): readonly PeerGroup[];
+  peerGroupsOf(source: number, options?: { remember?: boolean }): readonly PeerGroup[];
   /**
    * Sources with the same `peerGroupsOf` answer, each source in exactly one class (ascending
    * within it, classes by their first source): a pass over every allowed pair can read each
@@ -252,12 +254,12 @@ export function analyzeMesh(input: MeshInput, options: MeshOptions = {}): MeshAn
       const allowed = networkPolicies.connectionsBetween(s, d);
       return allowed.isEmpty() ? allowed : allowed.intersect(profileFor(workloads[s]!, d).passes);
     },
-    peerGroupsOf(s) {
+    peerGroupsOf(s, options) {
       const key = sourceKeys[s];
       let all = key === undefined ? undefined : peersBySourceClass.get(key);
       if (!all) {
         all = allPeersOf(s);
-        if (key !== undefined && cachedPeers < MAX_CACHED_PEERS) {
+        if (key !== undefined && cachedPeers < MAX_CACHED_PEERS && options?.remember !== false) {
           peersBySourceClass.set(key, all);
           for (const group of all) cachedPeers += group.destinations.length;
         }

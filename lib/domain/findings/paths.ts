@@ -135,7 +135,7 @@ export function scanPaths(context: FindingContext): PathScan {
     }
     let counted = 0;
     const guardedHere: { d: number; connections: ConnectionSet }[] = [];
-    for (const group of analysis.peerGroupsOf(first)) {
+    for (const group of analysis.peerGroupsOf(first, { remember: false })) {
       const destinations = group.destinations;
       // Istio's sidecar does not capture UDP or SCTP, so a path refused over TCP often stays open
       // there: counted only toward a workload that serves such a port.
