@@ -21,18 +21,16 @@ export function diffPolicies(base: readonly Policy[], head: readonly Policy[], l
   const after = new Map(head.map((p) => [p.id, p]));
   const added = [...head].sort(byId).filter((p) => !before.has(p.id));
   const removed = [...base].sort(byId).filter((p) => !after.has(p.id));
-  const changed: [Policy, string, string][] = [];
+  // Compared as canonical JSON (cheap); YAML is only written for the items kept.
+  const changed: [Policy, Policy][] = [];
   for (const p of [...head].sort(byId)) {
     const old = before.get(p.id);
-    if (!old) continue;
-    const [oldYaml, newYaml] = [policyYaml(old), policyYaml(p)];
-    if (oldYaml !== newYaml) changed.push([p, oldYaml, newYaml]);
+    if (old && JSON.stringify(canonical(old.object, true)) !== JSON.stringify(canonical(p.object, true))) changed.push([old, p]);
   }
-  // Diffs are only written for the items kept.
   return {
     added: { total: added.length, items: added.slice(0, limit).map((p) => policyItem(p, "", policyYaml(p))) },
     removed: { total: removed.length, items: removed.slice(0, limit).map((p) => policyItem(p, policyYaml(p), "")) },
-    changed: { total: changed.length, items: changed.slice(0, limit).map(([p, oldYaml, newYaml]) => policyItem(p, oldYaml, newYaml)) },
+    changed: { total: changed.length, items: changed.slice(0, limit).map(([old, p]) => policyItem(p, policyYaml(old), policyYaml(p))) },
   };
 }
 
