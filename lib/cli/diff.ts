@@ -1,21 +1,16 @@
-import { Command, InvalidArgumentError } from "commander";
+import { Command } from "commander";
 import { formatDiffText } from "@/lib/domain/diff/text";
 import { env } from "@/lib/env";
 import { DiffQuerySchema, snapshotDiff } from "@/lib/server/snapshots/diff";
 import { withDatabase } from "./database";
-
-const limit = (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new InvalidArgumentError("a whole number from 1 to 100000");
-  return n;
-};
+import { wholeNumber } from "./list";
 
 export function diffCommand(): Command {
   return new Command("diff")
     .description("Compare two stored snapshots of one cluster: workloads, policies, allowed paths, observed traffic, findings")
     .argument("<from>", "id of the base snapshot (the older one, usually; see `meshlens list`)")
     .argument("<to>", "id of the snapshot to compare it with")
-    .option("--limit <n>", "list at most this many items per category (totals count all)", limit, 1000)
+    .option("--limit <n>", "list at most this many items per category (totals count all)", wholeNumber(1, 100_000), 1000)
     .option("--json", "print the whole result as JSON")
     .action(async (from: string, to: string, options: { limit: number; json?: boolean }) => {
       const result = await withDatabase(() => snapshotDiff(DiffQuerySchema.parse({ from, to, limit: options.limit })));
