@@ -15,6 +15,7 @@ import { importManifests } from "@/lib/server/snapshots/import";
 import { getSnapshot } from "@/lib/server/snapshots/store";
 import { analyzeFigures } from "./bench/analyze";
 import { captureFigures } from "./bench/capture";
+import { diffFigures } from "./bench/diff";
 import { generateManifests } from "./bench/generate-manifests";
 
 const WORKLOADS = 5000;
@@ -99,6 +100,7 @@ function compactEngineFigures() {
 
 compactEngineFigures();
 analyzeFigures(figure);
+diffFigures(figure);
 
 /**
  * How the compact answer grows: with workloads (policies at 30% of them), then with policies

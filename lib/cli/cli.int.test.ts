@@ -1,35 +1,18 @@
 // The CLI as a user runs it: a child process, against the real test database.
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { demoCounters } from "@/lib/demo/telemetry";
 import { disconnectDb } from "@/lib/server/db/client";
 import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/database";
 import { startKubeApiServer } from "@/lib/server/testing/kube-api-server";
+import { meshlens } from "@/lib/server/testing/meshlens-cli";
 import { istioOpenMetrics, startPrometheus, type RunningPrometheus } from "@/lib/server/testing/prometheus";
 
 const prisma = connectTestDatabase();
 beforeEach(emptyDatabase);
 afterAll(disconnectDb);
-
-const exec = promisify(execFile);
-
-async function meshlens(...args: string[]) {
-  try {
-    const { stdout, stderr } = await exec(
-      process.execPath,
-      ["--conditions=react-server", "--import", "tsx", "lib/cli/main.ts", ...args],
-      { env: { ...process.env, DATABASE_URL: inject("databaseUrl"), MESHLENS_PUBLIC_URL: "https://meshlens.example" } },
-    );
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe("meshlens snapshot", () => {
   it("captures a live cluster through its kubeconfig, with a summary as JSON", async () => {

@@ -2,16 +2,17 @@ import { Command, InvalidArgumentError } from "commander";
 import { listSnapshots } from "@/lib/server/snapshots/store";
 import { withDatabase } from "./database";
 
-const positive = (value: string) => {
+/** A commander option parser for a whole number from `min` to `max`. */
+export const wholeNumber = (min: number, max: number) => (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > 200) throw new InvalidArgumentError("a whole number from 1 to 200");
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`a whole number from ${min} to ${max}`);
   return n;
 };
 
 export function listCommand(): Command {
   return new Command("list")
     .description("List stored snapshots, newest first")
-    .option("--limit <n>", "how many", positive, 50)
+    .option("--limit <n>", "how many", wholeNumber(1, 200), 50)
     .option("--json", "print the result as JSON")
     .action(async (options: { limit: number; json?: boolean }) => {
       const page = await withDatabase(() => listSnapshots({ limit: options.limit }));

@@ -6,6 +6,7 @@ import { Command } from "commander";
 import { AppError } from "@/lib/domain/errors";
 import { analyzeCommand, recommendCommand } from "./analyze";
 import { connectivityCommand } from "./connectivity";
+import { diffCommand } from "./diff";
 import { importCommand } from "./import";
 import { listCommand } from "./list";
 import { snapshotCommand } from "./snapshot";
@@ -19,6 +20,7 @@ const program = new Command()
 program.addCommand(snapshotCommand());
 program.addCommand(importCommand());
 program.addCommand(listCommand());
+program.addCommand(diffCommand());
 program.addCommand(connectivityCommand());
 program.addCommand(analyzeCommand());
 program.addCommand(recommendCommand());

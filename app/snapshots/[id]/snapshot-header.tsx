@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { formatUtc, plural } from "@/components/format";
 import type { SnapshotViewResponse } from "@/components/queries";
+import { CompareWith } from "./compare-with";
 import { DeleteSnapshotButton } from "./delete-snapshot-button";
 
 /** Name, where the snapshot came from, and the one change allowed: deleting it. */
@@ -57,6 +58,7 @@ export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
           </div>
         </dl>
       </div>
+      <CompareWith id={summary.id} cluster={view.cluster} capturedAt={view.capturedAt} />
       <DeleteSnapshotButton id={summary.id} name={view.name} />
     </div>
   );

@@ -89,22 +89,33 @@ export function listConnections(analysis: MeshAnalysis, options: ConnectivityOpt
     if (!involves(i)) continue;
     const id = workloads[i]!.id;
     const throughMesh = meshEgress(analysis.egress.get(id)!);
-    for (const segment of mergeForPrinting(analysis.networkPolicies.toExternal(i))) {
-      for (const range of segment.ranges) {
-        lines.push({ src: id, dst: external(range), conn: segment.conn, allowedBy: { ingress: "not isolated", egress: segment.by }, throughMesh });
-      }
-    }
-    const fromOutside = analysis
-      .fromExternal(i)
-      .filter((v) => !v.connections.isEmpty())
-      .map((v) => ({ ...v.networkPolicy, connections: v.connections }));
-    for (const segment of mergeForPrinting(fromOutside)) {
-      for (const range of segment.ranges) {
-        lines.push({ src: external(range), dst: id, conn: segment.conn, allowedBy: { ingress: segment.by, egress: "not isolated" } });
-      }
+    for (const { by, ...line } of externalLines(analysis, i)) {
+      if (line.src === id) lines.push({ ...line, allowedBy: { ingress: "not isolated", egress: by }, throughMesh });
+      else lines.push({ ...line, allowedBy: { ingress: by, egress: "not isolated" } });
     }
   }
   return lines.sort((a, b) => compare(a.src, b.src) || compare(a.dst, b.dst));
+}
+
+/**
+ * One workload's lines to and from addresses outside the cluster: what its NetworkPolicies let
+ * out, and what reaches it from outside through NetworkPolicies and Istio; adjacent ranges with
+ * the same connections merged. `by`: the NetworkPolicy rules of the workload's side.
+ */
+export function externalLines(analysis: MeshAnalysis, i: number): { src: string; dst: string; conn: string; by: string[] | "not isolated" }[] {
+  const id = analysis.networkPolicies.workloads[i]!.id;
+  const lines: { src: string; dst: string; conn: string; by: string[] | "not isolated" }[] = [];
+  for (const segment of mergeForPrinting(analysis.networkPolicies.toExternal(i))) {
+    for (const range of segment.ranges) lines.push({ src: id, dst: external(range), conn: segment.conn, by: segment.by });
+  }
+  const fromOutside = analysis
+    .fromExternal(i)
+    .filter((v) => !v.connections.isEmpty())
+    .map((v) => ({ ...v.networkPolicy, connections: v.connections }));
+  for (const segment of mergeForPrinting(fromOutside)) {
+    for (const range of segment.ranges) lines.push({ src: external(range), dst: id, conn: segment.conn, by: segment.by });
+  }
+  return lines;
 }
 
 function meshEgress(egress: WorkloadEgress): MeshEgress {

@@ -55,6 +55,16 @@ export async function listSnapshots(options: { limit: number; cursor?: string })
   return { items, nextCursor: last ? encodeCursor(last) : null };
 }
 
+/** The other snapshots of one cluster, newest capture first: what a snapshot can be compared with. */
+export async function listClusterSnapshots(cluster: string, options: { except: string; limit: number }): Promise<SnapshotSummary[]> {
+  const rows = await db().snapshot.findMany({
+    where: { cluster, id: { not: options.except } },
+    orderBy: [{ capturedAt: "desc" }, { id: "desc" }],
+    take: options.limit,
+  });
+  return rows.map(toSummary);
+}
+
 export async function getSnapshotSummary(id: string): Promise<SnapshotSummary> {
   const row = isSnapshotId(id) ? await db().snapshot.findUnique({ where: { id } }) : null;
   if (!row) throw notFound(id);
