@@ -251,9 +251,13 @@ function GraphExplorer({ id, graph, view, initial, overlay }: ExplorerProps) {
           <input id={`${ids}-search`} type="search" value={state.query} placeholder="Name or label, Enter to go" onChange={(e) => update({ query: e.target.value })} />
         </form>
         <p role="status" className="graph-status">
-          {matches && `${formatCount(matches.length)} of ${formatCount(shown.nodes.length)} nodes match. `}
-          {filteredOut > 0 && `Filters hide ${formatCount(filteredOut)} of ${formatCount(graph.nodes.length)} nodes. `}
-          {announcement}
+          {[
+            matches && `${formatCount(matches.length)} of ${formatCount(shown.nodes.length)} nodes match`,
+            filteredOut > 0 && `filters hide ${formatCount(filteredOut)} of ${formatCount(graph.nodes.length)} nodes`,
+            announcement,
+          ]
+            .filter(Boolean)
+            .join("; ")}
         </p>
         <div className="graph-actions">
           <button type="button" className="button" onClick={() => canvas.current?.fit()}>
