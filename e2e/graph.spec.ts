@@ -3,8 +3,9 @@ import { expect, test, type Page } from "@playwright/test";
 import type { SnapshotGraph } from "@/lib/domain/graph/model";
 import { captureDemo, fixture, uploadSnapshot } from "./helpers";
 
-/** The viewport the URL holds (written 300 ms after the last move). */
+/** The viewport the URL holds, once written (300 ms after the last move). */
 async function viewport(page: Page) {
+  await page.waitForTimeout(400);
   await expect(page).toHaveURL(/g_k=/);
   const params = new URL(page.url()).searchParams;
   const [x, y, k] = ["g_x", "g_y", "g_k"].map((name) => Number(params.get(name)));
@@ -26,7 +27,7 @@ test("the demo as a security reviewer walks it: plaintext edge, evidence, filter
   const legend = page.getByRole("group", { name: "Legend" });
   await expect(legend.getByText("Plaintext", { exact: true })).toBeVisible();
   await page.getByText("Filters", { exact: true }).click();
-  await page.getByRole("checkbox", { name: "Plaintext" }).check();
+  await page.getByRole("checkbox", { name: "Plaintext", exact: true }).check();
   // Plaintext edges: unknown -> blog-postgres, unknown -> redis-cart, checkoutservice -> emailservice,
   // checkoutservice -> shippingservice, frontend -> shippingservice: 5 edges among 7 nodes.
   await expect(canvas).toHaveAccessibleName("Graph of 7 nodes and 5 edges");
@@ -43,27 +44,31 @@ test("the demo as a security reviewer walks it: plaintext edge, evidence, filter
   await canvas.click({ position: { x: ((from.x + to.x) / 2 + ox) * v.k + v.x, y: ((from.y + to.y) / 2 + oy) * v.k + v.y } });
   await expect(selection.getByRole("heading", { name: "shop-core/checkoutservice[Deployment] → shop-ops/emailservice[Deployment]" })).toBeVisible();
   await expect(selection).toContainText("StatePlaintext");
-  await expect(selection).toContainText("mTLS share0%");
+  // shop-ops has no sidecars: only the caller's proxy reported, so no mTLS share is known, and
+  // the call went in plaintext because its destination has no sidecar (build.ts observedState).
+  await expect(selection).toContainText("mTLS share–");
+  await expect(selection).toContainText("Fix: Inject a sidecar into shop-ops/emailservice[Deployment]");
   await expect(selection).toContainText("Plaintext traffic from shop-core/checkoutservice[Deployment] to shop-ops/emailservice[Deployment]");
   await expect(page).toHaveURL(/g_sel=o10/);
 
-  // One finding kind instead: nodes and edges with an unencrypted-traffic finding (the same five
-  // edges and seven nodes; every plaintext edge has such a finding, and no other edge does).
-  await page.getByRole("checkbox", { name: "Plaintext" }).uncheck();
-  await page.getByRole("checkbox", { name: "mtls-not-enforced" }).check();
-  await expect(page).toHaveURL(/g_kind=mtls-not-enforced/);
-  const filtered = await canvas.getAttribute("aria-label");
-  expect(filtered).not.toBe("Graph of 22 nodes and 30 edges");
-  await expect(page.getByRole("status").filter({ hasText: "filters hide" })).toBeVisible();
+  // One finding kind instead: nodes and edges with an unencrypted-traffic finding. Each plaintext
+  // edge above has one (about its two ends), and nothing else does: the same 7 nodes and 5 edges.
+  await page.getByRole("checkbox", { name: "Plaintext", exact: true }).uncheck();
+  await expect(canvas).toHaveAccessibleName("Graph of 22 nodes and 30 edges");
+  await page.getByRole("checkbox", { name: "unencrypted-traffic" }).check();
+  await expect(page).toHaveURL(/g_kind=unencrypted-traffic/);
+  await expect(canvas).toHaveAccessibleName("Graph of 7 nodes and 5 edges");
+  await expect(page.getByRole("status").filter({ hasText: "filters hide" })).toHaveText("filters hide 15 of 22 nodes");
+  const filtered = "Graph of 7 nodes and 5 edges";
 
   // The link opens the same view in a new page: filter, selection and viewport.
   await page.waitForTimeout(400); // the viewport is written 300 ms after the last move
   const link = page.url();
   const other = await context.newPage();
   await other.goto(link);
-  await expect(other.getByRole("application", { name: /^Graph of/ })).toHaveAccessibleName(filtered!);
+  await expect(other.getByRole("application", { name: /^Graph of/ })).toHaveAccessibleName(filtered);
   await expect(other.getByRole("complementary", { name: "Selection" }).getByRole("heading", { name: /checkoutservice.*emailservice/ })).toBeVisible();
-  await expect(other.getByRole("checkbox", { name: "mtls-not-enforced" })).toBeChecked();
+  await expect(other.getByRole("checkbox", { name: "unencrypted-traffic" })).toBeChecked();
   await other.waitForTimeout(400);
   expect(new URL(other.url()).search).toBe(new URL(link).search);
   await other.close();
@@ -80,8 +85,8 @@ test("the demo as a security reviewer walks it: plaintext edge, evidence, filter
   // ->currency, ->productcatalog, netshoot->cart, recommendation->productcatalog: 6) become one
   // loop; frontend's 6 calls into shop-core become one; checkout's 3 calls out (email, shipping,
   // payment) stay 3; unknown->redis-cart and currency->Passthrough stay 1 each; the 4 allowed
-  // paths into productcatalog become 1 (blog's 4 workloads remain distinct sources: 4).
-  await expect(canvas).toHaveAccessibleName(/^Graph of 15 nodes and/);
+  // paths into productcatalog keep their 4 distinct sources in blog: 30 - 5 - 5 = 20.
+  await expect(canvas).toHaveAccessibleName("Graph of 15 nodes and 20 edges");
   await expect(selection.getByRole("heading", { name: "Namespace shop-core" })).toBeVisible();
   await expect(page).toHaveURL(/g_toggle=shop-core/);
   await page.getByRole("button", { name: "Zoom to fit" }).click();
@@ -93,7 +98,7 @@ test("the demo as a security reviewer walks it: plaintext edge, evidence, filter
 
   // Back: collapsed again; forward: expanded.
   await page.goBack();
-  await expect(canvas).toHaveAccessibleName(/^Graph of 15 nodes/);
+  await expect(canvas).toHaveAccessibleName("Graph of 15 nodes and 20 edges");
   await expect(page).toHaveURL(/g_toggle=shop-core/);
   await page.goForward();
   await expect(canvas).toHaveAccessibleName("Graph of 22 nodes and 30 edges");

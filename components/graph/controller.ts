@@ -26,6 +26,8 @@ export interface GraphProbe {
   /** Main-thread time (ms) from a pointer move over something new to its highlight drawn. */
   hovers: number[];
 }
+const requestIdle = (callback: () => void): number => (typeof requestIdleCallback === "function" ? requestIdleCallback(callback, { timeout: 2000 }) : window.setTimeout(callback, 200));
+const cancelIdle = (handle: number) => (typeof cancelIdleCallback === "function" ? cancelIdleCallback(handle) : window.clearTimeout(handle));
 const probe = (): GraphProbe | undefined => (globalThis as { __meshlensGraphProbe?: GraphProbe }).__meshlensGraphProbe;
 
 export type PickKind = "node" | "edge";
@@ -65,6 +67,7 @@ export class GraphController {
   /** The focus ring shows only while the keyboard drives the canvas (not after a click). */
   private keyboard = false;
   private frame = 0;
+  private idle = 0;
   private pointerFrame = 0;
   private pointer: { x: number; y: number } | null = null;
   /**
@@ -123,6 +126,7 @@ export class GraphController {
     canvas.removeEventListener("blur", this.onFocusChange);
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.pointerFrame);
+    cancelIdle(this.idle);
   }
 
   /**
@@ -141,6 +145,14 @@ export class GraphController {
     if (first) this.pendingViewport = viewport ?? "fit";
     this.applyPendingViewport();
     this.schedule();
+    // Picking indexes are built while idle, so the first hover does not wait for them.
+    const prepared = this.prepared;
+    cancelIdle(this.idle);
+    this.idle = requestIdle(() => {
+      if (this.prepared !== prepared) return;
+      this.picker ??= createPicker(prepared);
+      this.picker.warm();
+    });
   }
 
   /** Moves the view to a viewport (the history's), without reporting it back as the user's move. */

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId } from "react";
+import { useId, useState } from "react";
 import { EDGE_STATES, EDGE_STYLES } from "@/components/graph/draw";
 import { NO_FILTERS, type GraphFilters } from "@/lib/domain/graph/filter";
 import { SEVERITIES } from "@/lib/domain/model";
@@ -35,8 +35,10 @@ export interface FilterOptions {
 export function GraphFiltersForm({ filters, options, onChange }: { filters: GraphFilters; options: FilterOptions; onChange: (next: GraphFilters) => void }) {
   const ids = useId();
   const active = filters.namespaces.length + filters.findingKinds.length + filters.severities.length + filters.protocols.length + filters.states.length;
+  // Open from the start when a link brings filters; then the user's to open and close.
+  const [open, setOpen] = useState(active > 0);
   return (
-    <details className="graph-filters" open={active > 0 || undefined}>
+    <details className="graph-filters" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Filters{active > 0 ? ` (${active})` : ""}</summary>
       <div className="graph-filter-groups">
         {options.namespaces.length > 0 && (
