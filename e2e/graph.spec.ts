@@ -116,7 +116,8 @@ test("the demo as a security reviewer walks it: plaintext edge, evidence, filter
     if (doc.querySelector("parsererror")) throw new Error("not well-formed SVG");
     return [...doc.querySelectorAll("text")].map((t) => t.textContent);
   }, svgText);
-  expect(texts).toEqual(expect.arrayContaining(["shop-core", "shop-ops", "checkoutservice", "emailservice", "api.stripe.example"]));
+  // Box titles, short workload names, and the outside world as the traffic table names it.
+  expect(texts).toEqual(expect.arrayContaining(["shop-core", "shop-ops", "checkoutservice", "emailservice", "api.stripe.example (ServiceEntry)", "PassthroughCluster", "unknown source"]));
 
   // Keyboard: nodes in id order, announced; Enter selects.
   await canvas.focus();
