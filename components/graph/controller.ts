@@ -47,6 +47,8 @@ export interface ControllerElements {
 }
 
 const MAX_ZOOM = 16;
+/** A moving frame drawn in full must fit in this (ms), else frames drop below 60 per second. */
+const MOVING_FRAME_BUDGET = 10;
 const FIT_PADDING = 24;
 
 export class GraphController {
@@ -67,6 +69,8 @@ export class GraphController {
   /** The focus ring shows only while the keyboard drives the canvas (not after a click). */
   private keyboard = false;
   private frame = 0;
+  /** How long the last moving frame drawn in full took (ms): past the budget, moving frames reuse the bitmap. */
+  private movingFrameMs = 0;
   private idle = 0;
   private pointerFrame = 0;
   private pointer: { x: number; y: number } | null = null;
@@ -139,6 +143,7 @@ export class GraphController {
     this.graph = graph;
     this.prepared = prepareGraph(graph);
     this.picker = null; // built on first pointer move
+    this.movingFrameMs = 0;
     this.hovered = null;
     this.focused = -1;
     this.setView(this.view); // the keyboard continues from the selection, if still drawn
@@ -269,7 +274,10 @@ export class GraphController {
     if (!ctx || !this.graph || this.width === 0) return;
     const view = this.drawView();
     if (view.moving) {
+      if (this.movingFrameMs > MOVING_FRAME_BUDGET && this.moveBitmap(ctx, view)) return;
+      const started = performance.now();
       drawGraph(ctx, this.graph, view);
+      this.movingFrameMs = performance.now() - started;
       return;
     }
     const key = [this.graph, view.layer, view.highlight, view.overlay, view.transform.x, view.transform.y, view.transform.k, view.dpr, canvas.width, canvas.height];
@@ -288,6 +296,29 @@ export class GraphController {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(base, 0, 0);
     drawGraphOverlay(ctx, this.graph, view);
+  }
+
+  /**
+   * A moving frame from the last still one: the cached bitmap scaled and shifted by how the view
+   * changed since, in one drawImage, whatever the graph's size. What the bitmap did not cover
+   * stays blank until the gesture ends and the full frame is drawn. False without a bitmap of
+   * this graph.
+   */
+  private moveBitmap(ctx: CanvasRenderingContext2D, view: DrawView): boolean {
+    const [graph, layer, highlight, overlay, bx, by, bk] = this.baseFor as [unknown, unknown, unknown, unknown, number, number, number];
+    if (!this.base || graph !== this.graph || layer !== view.layer || highlight !== view.highlight || overlay !== view.overlay) return false;
+    // screen_now = s * screen_then + (dx, dy), in CSS pixels; the bitmap is in device pixels.
+    const { x, y, k } = view.transform;
+    const s = k / bk;
+    const dx = x - bx * s;
+    const dy = y - by * s;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.setTransform(s, 0, 0, s, dx * view.dpr, dy * view.dpr);
+    ctx.drawImage(this.base, 0, 0);
+    drawGraphOverlay(ctx, this.graph!, view);
+    return true;
   }
 
   private measure(): void {

@@ -5,7 +5,7 @@
  * fully expanded (`g_collapse=none`). The drawing code records its paints into
  * `window.__meshlensGraphProbe` when the page defines it (components/graph/controller.ts).
  *
- * Standalone, with its own embedded PostgreSQL: `npx tsx scripts/bench/graph.ts`.
+ * Standalone, with its own embedded PostgreSQL: `node scripts/bootstrap.mjs scripts/bench/graph.ts`.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
@@ -36,6 +36,7 @@ const WINDOW = { start: "2026-01-01T11:00:00.000Z", end: "2026-01-01T12:00:00.00
  * external hosts. Seeded: the same every run.
  */
 async function storeGeneratedSnapshot(workloads: number, edges: number): Promise<string> {
+  const t0 = performance.now();
   const read = readManifests([{ path: "generated.yaml", content: generateManifests({ workloads, policies: 0, namespaces: workloads / 50, seed: 9 }) }]);
   let state = 4242;
   const next = (n: number) => (state = (state * 48271) % 2147483647) % n;
@@ -53,6 +54,7 @@ async function storeGeneratedSnapshot(workloads: number, edges: number): Promise
     const mtlsShare = roll < 4 || roll >= 96 ? null : roll < 12 ? 0 : roll < 16 ? 0.5 : 1;
     traffic.push({ source: { kind: "workload", id: source }, destination, service: null, protocols: ["http"], requests, requestRate: requests / 3600, responses: { "2xx": requests }, requestBytes: 0, responseBytes: 0, connections: 0, mtlsShare, reportedBy: mtlsShare === null ? "source" : "destination" });
   }
+  console.log(`  (generated ${((performance.now() - t0) / 1000).toFixed(1)} s)`);
   const snapshot: Snapshot = snapshotFromManifests(read, {
     name: `graph bench ${workloads}`,
     cluster: "bench",
@@ -185,6 +187,8 @@ export async function graphFigures(figure: Figure, databaseUrl: string): Promise
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // tsx compiles the functions passed to page.evaluate with esbuild's name helper: define it there.
+    await page.addInitScript("window.__name = (f) => f;");
     await page.addInitScript(() => {
       (window as unknown as { __meshlensGraphProbe: unknown }).__meshlensGraphProbe = { paints: [], hovers: [] };
     });
