@@ -14,7 +14,7 @@ export interface TabItem {
  * WAI-ARIA tabs with automatic activation (arrow keys, Home, End). Hidden panels stay mounted so
  * each keeps its filter, sort and page while another is shown.
  */
-export function Tabs({ label, tabs }: { label: string; tabs: readonly TabItem[] }) {
+export function Tabs({ label, tabs, id }: { label: string; tabs: readonly TabItem[]; /** The tab list's id, for links to it. */ id?: string }) {
   const [selected, setSelected] = useState(tabs[0]?.id);
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const base = useId();
@@ -36,7 +36,7 @@ export function Tabs({ label, tabs }: { label: string; tabs: readonly TabItem[] 
 
   return (
     <div className="tabs">
-      <div role="tablist" aria-label={label} className="tablist" onKeyDown={onKeyDown}>
+      <div role="tablist" id={id} aria-label={label} className="tablist" onKeyDown={onKeyDown}>
         {tabs.map((tab) => (
           <button
             key={tab.id}

@@ -1,10 +1,6 @@
-import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { expect, test } from "@playwright/test";
-import { dataRows, figure, submitUpload } from "./helpers";
-
-const CLUSTER = `http://127.0.0.1:${process.env.E2E_CLUSTER_PORT ?? 3191}`;
-const prometheusUrl = async () => ((await (await fetch(`${CLUSTER}/ready`)).json()) as { prometheus: string }).prometheus;
+import { captureDemo, dataRows, figure, prometheusUrl, submitUpload } from "./helpers";
 
 test("capture the configured cluster from the home page, following its progress", async ({ page }) => {
   await page.goto("/");
@@ -26,26 +22,7 @@ test("files with an unreachable Prometheus are stored with topology only, and th
 });
 
 test("the traffic Istio observed: encrypted, plaintext and leaving the mesh", async ({ page, request }) => {
-  const dir = "lib/demo/manifests";
-  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
-  const response = await request.post("/api/captures", {
-    multipart: {
-      name: "Demo hour",
-      prometheus: await prometheusUrl(),
-      window: "1h",
-      until: "2026-11-20T09:00:00Z",
-      ...Object.fromEntries(files.map((f, i) => [`files${i}`, { name: f, mimeType: "application/yaml", buffer: readFileSync(join(dir, f)) }])),
-    },
-  });
-  expect(response.status()).toBe(202);
-  const { url } = (await response.json()) as { url: string };
-  let snapshotId: string | null = null;
-  await expect(async () => {
-    const { job } = (await (await request.get(url)).json()) as { job: { state: string; snapshotId: string | null } };
-    expect(job.state).toBe("succeeded");
-    snapshotId = job.snapshotId;
-  }).toPass({ timeout: 20_000 });
-
+  const snapshotId = await captureDemo(request);
   await page.goto(`/snapshots/${snapshotId}`);
   await page.getByRole("tab", { name: /Traffic/ }).click();
   await page.getByLabel("Filter observed traffic").fill("loadgenerator");

@@ -1,4 +1,6 @@
-import { expect, type Page } from "@playwright/test";
+import { expect, type APIRequestContext, type Page } from "@playwright/test";
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** Absolute path of a file under e2e/fixtures. */
@@ -54,4 +56,32 @@ export function manyDeployments(count: number): string {
     );
   }
   return docs.join("\n---\n");
+}
+
+const CLUSTER = `http://127.0.0.1:${process.env.E2E_CLUSTER_PORT ?? 3191}`;
+/** The real Prometheus behind the fake cluster (e2e/fake-cluster.ts), holding the demo's hour of telemetry. */
+export const prometheusUrl = async () => ((await (await fetch(`${CLUSTER}/ready`)).json()) as { prometheus: string }).prometheus;
+
+/** Captures the demo manifests with their recorded hour of telemetry through the API; the snapshot's id. */
+export async function captureDemo(request: APIRequestContext, name = "Demo hour"): Promise<string> {
+  const dir = "lib/demo/manifests";
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+  const response = await request.post("/api/captures", {
+    multipart: {
+      name,
+      prometheus: await prometheusUrl(),
+      window: "1h",
+      until: "2026-11-20T09:00:00Z",
+      ...Object.fromEntries(files.map((f, i) => [`files${i}`, { name: f, mimeType: "application/yaml", buffer: readFileSync(join(dir, f)) }])),
+    },
+  });
+  expect(response.status()).toBe(202);
+  const { url } = (await response.json()) as { url: string };
+  let snapshotId = "";
+  await expect(async () => {
+    const { job } = (await (await request.get(url)).json()) as { job: { state: string; snapshotId: string | null } };
+    expect(job.state).toBe("succeeded");
+    snapshotId = job.snapshotId!;
+  }).toPass({ timeout: 20_000 });
+  return snapshotId;
 }

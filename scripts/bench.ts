@@ -16,16 +16,14 @@ import { getSnapshot } from "@/lib/server/snapshots/store";
 import { analyzeFigures } from "./bench/analyze";
 import { captureFigures } from "./bench/capture";
 import { diffFigures } from "./bench/diff";
+import { benchFigure } from "./bench/figure";
 import { generateManifests } from "./bench/generate-manifests";
+import { graphFigures } from "./bench/graph";
 
 const WORKLOADS = 5000;
 const POLICIES = 2000;
 
-function figure(name: string, value: number, unit: string, target: string) {
-  const ok = target.startsWith("<=") ? value <= Number(target.slice(2).trim().split(" ")[0]) : true;
-  const digits = unit === "s" ? 2 : unit === "ms" ? 2 : 0;
-  console.log(`${name}: ${value.toFixed(digits)} ${unit} (target: ${target})${ok ? "" : "  MISSED"}`);
-}
+const figure = benchFigure;
 
 /** A generated cluster, read as the importer reads it (the YAML text is not kept). */
 const generatedCluster = (options: Parameters<typeof generateManifests>[0]) => readManifests([{ path: "generated.yaml", content: generateManifests(options) }]);
@@ -174,6 +172,7 @@ try {
   figure("load-snapshot-page-5000-workloads", median(loads), "s", "<= 0.5 s");
 
   await captureFigures(figure);
+  await graphFigures(figure, database.url);
 } finally {
   await disconnectDb();
   await database.stop();

@@ -6,15 +6,29 @@
 import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTransform } from "d3";
 import { plural } from "@/components/format";
 import type { SnapshotGraph } from "@/lib/domain/graph/model";
+import type { Viewport } from "@/lib/domain/graph/view-state";
 import { drawGraph, drawGraphBase, drawGraphOverlay, EDGE_STYLES, prepareGraph, type DrawView, type GraphLayer, type PreparedGraph } from "./draw";
 import { createPicker, type Picked, type Picker } from "./pick";
+import { graphToSvg } from "./svg";
 
-/** A zoom transform as it goes into the URL. */
-export interface Viewport {
-  x: number;
-  y: number;
-  k: number;
+export type { Viewport };
+
+/** What the view sets besides the graph. */
+export type ViewOptions = Pick<DrawView, "layer" | "selected" | "highlight" | "overlay">;
+
+/**
+ * Measurement hook for the bench (scripts/bench/graph.ts): present only when the page defines
+ * `window.__meshlensGraphProbe` before it loads; the controller then records its paints into it.
+ */
+export interface GraphProbe {
+  /** performance.now() at the end of each paint, and how long it took (ms). */
+  paints: { end: number; ms: number; moving: boolean; nodes: number }[];
+  /** Main-thread time (ms) from a pointer move over something new to its highlight drawn. */
+  hovers: number[];
 }
+const requestIdle = (callback: () => void): number => (typeof requestIdleCallback === "function" ? requestIdleCallback(callback, { timeout: 2000 }) : window.setTimeout(callback, 200));
+const cancelIdle = (handle: number) => (typeof cancelIdleCallback === "function" ? cancelIdleCallback(handle) : window.clearTimeout(handle));
+const probe = (): GraphProbe | undefined => (globalThis as { __meshlensGraphProbe?: GraphProbe }).__meshlensGraphProbe;
 
 export type PickKind = "node" | "edge";
 
@@ -33,6 +47,8 @@ export interface ControllerElements {
 }
 
 const MAX_ZOOM = 16;
+/** A moving frame drawn in full must fit in this (ms), else frames drop below 60 per second. */
+const MOVING_FRAME_BUDGET = 10;
 const FIT_PADDING = 24;
 
 export class GraphController {
@@ -42,7 +58,7 @@ export class GraphController {
   private prepared: PreparedGraph | null = null;
   private picker: Picker | null = null;
   private transform: ZoomTransform = zoomIdentity;
-  private view: Pick<DrawView, "layer" | "selected" | "highlight"> = { layer: "observed", selected: null, highlight: null };
+  private view: ViewOptions = { layer: "observed", selected: null, highlight: null, overlay: null };
   private width = 0;
   private height = 0;
   private dpr = 1;
@@ -53,6 +69,9 @@ export class GraphController {
   /** The focus ring shows only while the keyboard drives the canvas (not after a click). */
   private keyboard = false;
   private frame = 0;
+  /** How long the last moving frame drawn in full took (ms): past the budget, moving frames reuse the bitmap. */
+  private movingFrameMs = 0;
+  private idle = 0;
   private pointerFrame = 0;
   private pointer: { x: number; y: number } | null = null;
   /**
@@ -111,22 +130,47 @@ export class GraphController {
     canvas.removeEventListener("blur", this.onFocusChange);
     cancelAnimationFrame(this.frame);
     cancelAnimationFrame(this.pointerFrame);
+    cancelIdle(this.idle);
   }
 
-  /** A new graph: indexes are rebuilt and the view starts at `viewport`, or fits the graph. */
+  /**
+   * A new graph, or a new view of it (filtered, collapsed): indexes are rebuilt. The first one
+   * starts at `viewport`, or fits; later ones keep the viewport, since positions never change.
+   */
   setGraph(graph: SnapshotGraph, viewport: Viewport | null): void {
     if (graph === this.graph) return;
+    const first = this.graph === null;
     this.graph = graph;
     this.prepared = prepareGraph(graph);
     this.picker = null; // built on first pointer move
+    this.movingFrameMs = 0;
     this.hovered = null;
     this.focused = -1;
-    this.pendingViewport = viewport ?? "fit";
+    this.setView(this.view); // the keyboard continues from the selection, if still drawn
+    if (first) this.pendingViewport = viewport ?? "fit";
     this.applyPendingViewport();
     this.schedule();
+    // Picking indexes are built while idle, so the first hover does not wait for them.
+    const prepared = this.prepared;
+    cancelIdle(this.idle);
+    this.idle = requestIdle(() => {
+      if (this.prepared !== prepared) return;
+      this.picker ??= createPicker(prepared);
+      this.picker.warm();
+    });
   }
 
-  setView(view: Pick<DrawView, "layer" | "selected" | "highlight">): void {
+  /** Moves the view to a viewport (the history's), without reporting it back as the user's move. */
+  setViewport(viewport: Viewport): void {
+    if (!this.graph || this.width === 0) {
+      this.pendingViewport = viewport;
+      return;
+    }
+    this.pendingViewport = viewport;
+    this.applyPendingViewport();
+  }
+
+  setView(view: ViewOptions): void {
     this.view = view;
     // The keyboard continues from what was selected.
     const node = view.selected === null ? undefined : this.prepared?.nodeIndex.get(view.selected);
@@ -134,16 +178,33 @@ export class GraphController {
     this.schedule();
   }
 
-  /** Zooms so the whole graph shows. */
+  /** Zooms so the whole graph (as drawn: filtered, collapsed) shows. */
   fit(): void {
-    if (!this.graph || this.width === 0) {
+    if (!this.prepared || this.width === 0) {
       this.pendingViewport = "fit";
       return;
     }
-    const k = this.fitScale();
-    const x = (this.width - this.graph.width * k) / 2;
-    const y = (this.height - this.graph.height * k) / 2;
-    this.apply(zoomIdentity.translate(x, y).scale(k));
+    this.fitBounds(this.prepared.bounds, 2);
+  }
+
+  /** Zooms to the selection: a node centred and readable, an edge with both its ends. */
+  zoomToSelection(id: string): boolean {
+    const p = this.prepared;
+    if (!p) return false;
+    const e = p.edgeIndex.get(id);
+    if (e === undefined) return this.zoomTo(id);
+    const [s, t] = [p.edgeSource[e]!, p.edgeTarget[e]!];
+    if (s < 0 || t < 0) return false;
+    const pad = 48;
+    this.fitBounds({ x0: Math.min(p.nx[s]!, p.nx[t]!) - pad, y0: Math.min(p.ny[s]!, p.ny[t]!) - pad, x1: Math.max(p.nx[s]!, p.nx[t]!) + pad, y1: Math.max(p.ny[s]!, p.ny[t]!) + pad }, 3);
+    return true;
+  }
+
+  private fitBounds(b: PreparedGraph["bounds"], maxK: number): void {
+    const w = Math.max(1, b.x1 - b.x0);
+    const h = Math.max(1, b.y1 - b.y0);
+    const k = Math.max(0.001, Math.min(maxK, (this.width - 2 * FIT_PADDING) / w, (this.height - 2 * FIT_PADDING) / h));
+    this.apply(zoomIdentity.translate((this.width - w * k) / 2 - b.x0 * k, (this.height - h * k) / 2 - b.y0 * k).scale(k));
   }
 
   /** Centres a node, zooming in far enough to read its label. False if there is no such node. */
@@ -168,6 +229,12 @@ export class GraphController {
     return new Promise((resolve, reject) =>
       canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error("The browser could not encode the image."))), "image/png"),
     );
+  }
+
+  /** The current view as an SVG document (text), at full detail. */
+  toSvg(): string {
+    if (!this.graph || this.width === 0) throw new Error("The graph is not shown yet.");
+    return graphToSvg(document, this.graph, { ...this.drawView(), moving: false, full: true, hovered: null, focused: null });
   }
 
   private drawView(): DrawView {
@@ -195,15 +262,25 @@ export class GraphController {
   }
 
   private paint(): void {
+    const started = performance.now();
+    this.paintFrame();
+    const record = probe();
+    if (record && this.graph) record.paints.push({ end: performance.now(), ms: performance.now() - started, moving: this.moving, nodes: this.graph.nodes.length });
+  }
+
+  private paintFrame(): void {
     const { canvas } = this.elements;
     const ctx = canvas.getContext("2d");
     if (!ctx || !this.graph || this.width === 0) return;
     const view = this.drawView();
     if (view.moving) {
+      if (this.movingFrameMs > MOVING_FRAME_BUDGET && this.moveBitmap(ctx, view)) return;
+      const started = performance.now();
       drawGraph(ctx, this.graph, view);
+      this.movingFrameMs = performance.now() - started;
       return;
     }
-    const key = [this.graph, view.layer, view.highlight, view.transform.x, view.transform.y, view.transform.k, view.dpr, canvas.width, canvas.height];
+    const key = [this.graph, view.layer, view.highlight, view.overlay, view.transform.x, view.transform.y, view.transform.k, view.dpr, canvas.width, canvas.height];
     const base = (this.base ??= document.createElement("canvas"));
     const baseCtx = base.getContext("2d");
     if (!baseCtx) {
@@ -219,6 +296,29 @@ export class GraphController {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.drawImage(base, 0, 0);
     drawGraphOverlay(ctx, this.graph, view);
+  }
+
+  /**
+   * A moving frame from the last still one: the cached bitmap scaled and shifted by how the view
+   * changed since, in one drawImage, whatever the graph's size. What the bitmap did not cover
+   * stays blank until the gesture ends and the full frame is drawn. False without a bitmap of
+   * this graph.
+   */
+  private moveBitmap(ctx: CanvasRenderingContext2D, view: DrawView): boolean {
+    const [graph, layer, highlight, overlay, bx, by, bk] = this.baseFor as [unknown, unknown, unknown, unknown, number, number, number];
+    if (!this.base || graph !== this.graph || layer !== view.layer || highlight !== view.highlight || overlay !== view.overlay) return false;
+    // screen_now = s * screen_then + (dx, dy), in CSS pixels; the bitmap is in device pixels.
+    const { x, y, k } = view.transform;
+    const s = k / bk;
+    const dx = x - bx * s;
+    const dy = y - by * s;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.setTransform(s, 0, 0, s, dx * view.dpr, dy * view.dpr);
+    ctx.drawImage(this.base, 0, 0);
+    drawGraphOverlay(ctx, this.graph!, view);
+    return true;
   }
 
   private measure(): void {
@@ -242,7 +342,7 @@ export class GraphController {
     if (!this.graph || this.width === 0 || this.pendingViewport === null) return;
     const pending = this.pendingViewport;
     this.pendingViewport = null;
-    const fitK = this.fitScale();
+    const fitK = this.fitScale(this.graph);
     this.behavior.scaleExtent([Math.min(fitK / 4, 0.5), Math.max(MAX_ZOOM, fitK)]);
     this.placing = true;
     try {
@@ -253,9 +353,10 @@ export class GraphController {
     }
   }
 
-  private fitScale(): number {
-    if (!this.graph || this.graph.width <= 0 || this.graph.height <= 0) return 1;
-    const k = Math.min((this.width - 2 * FIT_PADDING) / this.graph.width, (this.height - 2 * FIT_PADDING) / this.graph.height);
+  /** The zoom that shows the whole layout (of which a view is a part). */
+  private fitScale(graph: SnapshotGraph): number {
+    if (graph.width <= 0 || graph.height <= 0) return 1;
+    const k = Math.min((this.width - 2 * FIT_PADDING) / graph.width, (this.height - 2 * FIT_PADDING) / graph.height);
     // A handful of nodes would otherwise fill the screen.
     return Math.max(0.001, Math.min(2, k));
   }
@@ -287,10 +388,15 @@ export class GraphController {
     this.pointerFrame = requestAnimationFrame(() => {
       this.pointerFrame = 0;
       if (!this.pointer) return;
+      const started = performance.now();
       const hit = this.pickAt(this.pointer.x, this.pointer.y);
       if (hit?.id !== this.hovered?.id || hit?.kind !== this.hovered?.kind) {
         this.hovered = hit;
-        this.schedule();
+        // Drawn in this frame, not the next: the highlight follows the pointer without lag.
+        cancelAnimationFrame(this.frame);
+        this.frame = 0;
+        this.paint();
+        probe()?.hovers.push(performance.now() - started);
         this.callbacks().onHover?.(hit?.id ?? null, hit?.kind ?? null);
       }
       this.showTooltip(hit, this.pointer);

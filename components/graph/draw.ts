@@ -8,10 +8,12 @@
  * Labels come from the cluster: they are drawn with fillText, which never interprets them.
  */
 import type { EdgeState, GraphNode, SnapshotGraph } from "@/lib/domain/graph/model";
+import type { DiffMark, ResolvedOverlay } from "@/lib/domain/graph/overlay";
+import type { GraphLayer } from "@/lib/domain/graph/view-state";
 import type { Severity } from "@/lib/domain/model";
 
 /** Which edges are drawn: observed traffic, observed plus paths allowed but unused, or only what has findings. */
-export type GraphLayer = "observed" | "allowed" | "findings";
+export type { GraphLayer };
 
 /** A d3-zoom transform: screen = world * k + (x, y). */
 export interface Transform {
@@ -33,6 +35,8 @@ export interface DrawView {
   moving: boolean;
   /** Full detail whatever the cost (for an export): no simplification of dense views. */
   full?: boolean;
+  /** Nodes and edges a diff marks as added or changed (by the ids of this graph). */
+  overlay?: ResolvedOverlay | null;
   /** CSS pixels, and device pixels per CSS pixel. */
   width: number;
   height: number;
@@ -79,8 +83,17 @@ export const NODE_STYLES = {
   external: { label: "External host", fill: "#dbeafe", stroke: "#1d4ed8", dash: [] as number[] },
   unknown: { label: "Unknown source", fill: "#f3f4f6", stroke: "#4b5563", dash: [] as number[] },
   unmatched: { label: "Not in the topology", fill: "#fef3c7", stroke: "#92400e", dash: [1, 2] },
+  namespace: { label: "Collapsed namespace (select to expand)", fill: "#e0e7ff", stroke: "#3730a3", dash: [] as number[] },
 } as const;
-type NodeStyleKey = keyof typeof NODE_STYLES;
+
+/** The halo of a diff mark (overlay.ts): a colour and an outline pattern of its own. */
+export const DIFF_STYLES: Readonly<Record<DiffMark, { label: string; color: string; dash: readonly number[] }>> = {
+  added: { label: "Added (diff)", color: "#0d9488", dash: [] },
+  changed: { label: "Changed (diff)", color: "#c026d3", dash: [5, 3] },
+};
+/** A collapsed namespace is drawn this much larger than a workload. */
+export const NAMESPACE_SCALE = 1.6;
+export type NodeStyleKey = keyof typeof NODE_STYLES;
 const NODE_STYLE_KEYS = Object.keys(NODE_STYLES) as NodeStyleKey[];
 
 /** Node radius in layout units (workloads sit 48 units apart). */
@@ -89,6 +102,8 @@ export const NODE_RADIUS = 9;
 const EDGE_OFFSET = 2.5;
 /** Zoom from which node labels are drawn. */
 export const LABEL_ZOOM = 0.9;
+/** Collapsed namespaces are few and far apart: their labels show from further out. */
+const NAMESPACE_LABEL_ZOOM = 0.25;
 /** Above this many edges a pan or zoom draws no edges at all. */
 const MOVING_EDGE_LIMIT = 20_000;
 /**
@@ -134,6 +149,8 @@ export interface PreparedGraph {
   nodeLabels: string[];
   nodeGroups: Record<NodeStyleKey, Int32Array>;
   severityGroups: { severity: Severity; nodes: Int32Array }[];
+  /** The extent of the nodes and namespace boxes, in layout units (what "zoom to fit" shows). */
+  bounds: { x0: number; y0: number; x1: number; y1: number };
   /** Edge geometry in layout units, trimmed to the node outlines (for loops: x1,y1 = centre, x2 = radius). */
   ex1: Float64Array;
   ey1: Float64Array;
@@ -169,7 +186,7 @@ export function prepareGraph(graph: SnapshotGraph): PreparedGraph {
   const ny = new Float64Array(n);
   const nodeFindings = new Uint8Array(n);
   const nodeLabels: string[] = new Array<string>(n);
-  const groups: Record<NodeStyleKey, number[]> = { sidecar: [], noSidecar: [], external: [], unknown: [], unmatched: [] };
+  const groups: Record<NodeStyleKey, number[]> = { sidecar: [], noSidecar: [], external: [], unknown: [], unmatched: [], namespace: [] };
   const bySeverity = new Map<Severity, number[]>();
   nodes.forEach((node, i) => {
     nodeIndex.set(node.id, i);
@@ -185,6 +202,16 @@ export function prepareGraph(graph: SnapshotGraph): PreparedGraph {
     }
   });
   const nodeOrder = Int32Array.from(nodes.map((_, i) => i).sort((a, b) => compare(nodes[a]!.id, nodes[b]!.id)));
+  const bounds = { x0: Infinity, y0: Infinity, x1: -Infinity, y1: -Infinity };
+  const extend = (x0: number, y0: number, x1: number, y1: number) => {
+    bounds.x0 = Math.min(bounds.x0, x0);
+    bounds.y0 = Math.min(bounds.y0, y0);
+    bounds.x1 = Math.max(bounds.x1, x1);
+    bounds.y1 = Math.max(bounds.y1, y1);
+  };
+  for (let i = 0; i < n; i++) extend(nx[i]! - NODE_RADIUS * 2, ny[i]! - NODE_RADIUS * 2, nx[i]! + NODE_RADIUS * 2, ny[i]! + NODE_RADIUS * 4);
+  for (const box of graph.namespaces) extend(box.x, box.y, box.x + box.width, box.y + box.height);
+  if (bounds.x0 > bounds.x1) Object.assign(bounds, { x0: 0, y0: 0, x1: 1, y1: 1 });
 
   const edgeIndex = new Map<string, number>();
   const ex1 = new Float64Array(m);
@@ -223,13 +250,15 @@ export function prepareGraph(graph: SnapshotGraph): PreparedGraph {
       const uy = dy / length;
       eux[i] = ux;
       euy[i] = uy;
-      const trim = length > 2 * NODE_RADIUS + 2 ? NODE_RADIUS : 0;
+      const trimS = NODE_RADIUS * outlineScale(nodes[s]!.kind);
+      const trimT = NODE_RADIUS * outlineScale(nodes[t]!.kind);
+      const trim = length > trimS + trimT + 2;
       const ox = -uy * EDGE_OFFSET;
       const oy = ux * EDGE_OFFSET;
-      ex1[i] = nx[s]! + ux * trim + ox;
-      ey1[i] = ny[s]! + uy * trim + oy;
-      ex2[i] = nx[t]! - ux * (trim + (trim ? 1 : 0)) + ox;
-      ey2[i] = ny[t]! - uy * (trim + (trim ? 1 : 0)) + oy;
+      ex1[i] = nx[s]! + (trim ? ux * trimS : 0) + ox;
+      ey1[i] = ny[s]! + (trim ? uy * trimS : 0) + oy;
+      ex2[i] = nx[t]! - (trim ? ux * (trimT + 1) : 0) + ox;
+      ey2[i] = ny[t]! - (trim ? uy * (trimT + 1) : 0) + oy;
     }
     edgeFlags[i] = flags;
   });
@@ -256,6 +285,7 @@ export function prepareGraph(graph: SnapshotGraph): PreparedGraph {
     nodeLabels,
     nodeGroups: Object.fromEntries(NODE_STYLE_KEYS.map((k) => [k, Int32Array.from(groups[k])])) as Record<NodeStyleKey, Int32Array>,
     severityGroups: SEVERITY_ORDER.filter((s) => bySeverity.has(s)).map((severity) => ({ severity, nodes: Int32Array.from(bySeverity.get(severity)!) })),
+    bounds,
     ex1,
     ey1,
     ex2,
@@ -305,7 +335,7 @@ interface EdgeDetail {
  */
 export function drawGraphBase(ctx: CanvasRenderingContext2D, graph: SnapshotGraph, view: DrawView): void {
   const p = prepareGraph(graph);
-  const { k, x: tx, y: ty } = view.transform;
+  const { k } = view.transform;
   ctx.setTransform(view.dpr, 0, 0, view.dpr, 0, 0);
   ctx.globalAlpha = 1;
   ctx.fillStyle = "#ffffff";
@@ -316,6 +346,7 @@ export function drawGraphBase(ctx: CanvasRenderingContext2D, graph: SnapshotGrap
   const nodeRadius = Math.max(2, NODE_RADIUS * k);
 
   const skipEdges = view.moving && graph.edges.length > MOVING_EDGE_LIMIT;
+  if (view.overlay && !skipEdges) drawEdgeMarks(ctx, p, view, view.overlay);
   let simplified = false;
   if (!skipEdges) {
     const ink = classifyEdges(p, view);
@@ -327,17 +358,11 @@ export function drawGraphBase(ctx: CanvasRenderingContext2D, graph: SnapshotGrap
     drawEdgePass(ctx, p, view, 2, detail);
   }
 
-  const nodeMargin = nodeRadius + 6;
-  for (let i = 0; i < p.nodeDim.length; i++) {
-    const sx = p.nx[i]! * k + tx;
-    const sy = p.ny[i]! * k + ty;
-    const outside = sx < -nodeMargin || sy < -nodeMargin || sx > view.width + nodeMargin || sy > view.height + nodeMargin;
-    // 0 hidden (off screen), 1 faded, 2 drawn.
-    p.nodeDim[i] = outside ? 0 : nodeFaded(p, i, view) ? 1 : 2;
-  }
+  classifyNodes(p, view, nodeRadius);
   drawNodes(ctx, p, view, nodeRadius, 1);
   drawNodes(ctx, p, view, nodeRadius, 2);
-  if (!view.moving && k >= LABEL_ZOOM) drawNodeLabels(ctx, p, view, nodeRadius);
+  if (view.overlay) drawNodeMarks(ctx, p, view, view.overlay, nodeRadius);
+  if (!view.moving && k >= NAMESPACE_LABEL_ZOOM) drawNodeLabels(ctx, p, view, nodeRadius);
   if (simplified) drawNote(ctx, view, "Dense view: line styles show when you zoom in");
   ctx.globalAlpha = 1;
 }
@@ -361,7 +386,7 @@ function drawNote(ctx: CanvasRenderingContext2D, view: DrawView, text: string) {
   ctx.fillText(text, 10, view.height - 8);
 }
 
-function updateHighlight(p: PreparedGraph, highlight: ReadonlySet<string> | null) {
+export function updateHighlight(p: PreparedGraph, highlight: ReadonlySet<string> | null) {
   if (p.highlightOf === highlight) return;
   p.highlightOf = highlight;
   p.highlightMask.fill(0);
@@ -372,13 +397,27 @@ function updateHighlight(p: PreparedGraph, highlight: ReadonlySet<string> | null
   }
 }
 
+/** Marks each node hidden (off screen), faded or drawn for this frame, in p.nodeDim. */
+export function classifyNodes(p: PreparedGraph, view: DrawView, nodeRadius: number): void {
+  const { k, x: tx, y: ty } = view.transform;
+  updateHighlight(p, view.highlight);
+  const nodeMargin = nodeRadius * NAMESPACE_SCALE * 1.2 + 6;
+  for (let i = 0; i < p.nodeDim.length; i++) {
+    const sx = p.nx[i]! * k + tx;
+    const sy = p.ny[i]! * k + ty;
+    const outside = sx < -nodeMargin || sy < -nodeMargin || sx > view.width + nodeMargin || sy > view.height + nodeMargin;
+    // 0 hidden (off screen), 1 faded, 2 drawn.
+    p.nodeDim[i] = outside ? 0 : nodeFaded(p, i, view) ? 1 : 2;
+  }
+}
+
 function nodeFaded(p: PreparedGraph, i: number, view: DrawView): boolean {
   if (view.highlight) return p.highlightMask[i] === 0;
   return view.layer === "findings" && p.nodeFindings[i] === 0;
 }
 
-/** Marks each edge hidden (off layer or off screen), faded or drawn for this frame; returns the ink in view. */
-function classifyEdges(p: PreparedGraph, view: DrawView): number {
+/** Marks each edge hidden (off layer or off screen), faded or drawn for this frame in p.edgeState; returns the ink in view. */
+export function classifyEdges(p: PreparedGraph, view: DrawView): number {
   const { k, x: tx, y: ty } = view.transform;
   const { width, height, layer, highlight } = view;
   const margin = 12;
@@ -480,7 +519,7 @@ function addEdgePath(ctx: CanvasRenderingContext2D, p: PreparedGraph, e: number,
 }
 
 /** The middle of an edge on screen (the top of a loop). */
-function edgeMiddle(p: PreparedGraph, e: number, k: number, tx: number, ty: number): [number, number] {
+export function edgeMiddle(p: PreparedGraph, e: number, k: number, tx: number, ty: number): [number, number] {
   if (isLoop(p, e)) return [p.ex1[e]! * k + tx, (p.ey1[e]! - p.ex2[e]!) * k + ty];
   return [((p.ex1[e]! + p.ex2[e]!) / 2) * k + tx, ((p.ey1[e]! + p.ey2[e]!) / 2) * k + ty];
 }
@@ -537,6 +576,9 @@ function drawNodes(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: DrawVi
       if (key === "external") {
         const s = r * 0.9;
         ctx.roundRect(x - s, y - s, 2 * s, 2 * s, Math.min(3, s / 2));
+      } else if (key === "namespace") {
+        const s = r * NAMESPACE_SCALE;
+        ctx.roundRect(x - s, y - s, 2 * s, 2 * s, s / 3);
       } else if (key === "unknown") {
         const s = r * 1.2;
         ctx.moveTo(x, y - s);
@@ -569,7 +611,7 @@ function drawNodes(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: DrawVi
       any = true;
       const x = p.nx[i]! * k + tx;
       const y = p.ny[i]! * k + ty;
-      const ring = r * (p.graph.nodes[i]!.kind === "unknown" ? 1.2 : 1) + 3;
+      const ring = r * outlineScale(p.graph.nodes[i]!.kind) + 3;
       ctx.moveTo(x + ring, y);
       ctx.arc(x, y, ring, 0, Math.PI * 2);
     }
@@ -587,7 +629,7 @@ function drawEmphasis(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: Dra
     const i = id == null ? undefined : p.nodeIndex.get(id);
     if (i === undefined) return false;
     ctx.beginPath();
-    ctx.arc(p.nx[i]! * k + tx, p.ny[i]! * k + ty, r + extra, 0, Math.PI * 2);
+    ctx.arc(p.nx[i]! * k + tx, p.ny[i]! * k + ty, r * outlineScale(p.graph.nodes[i]!.kind) + extra, 0, Math.PI * 2);
     ctx.globalAlpha = alpha;
     ctx.strokeStyle = ACCENT;
     ctx.lineWidth = width;
@@ -634,9 +676,11 @@ function drawNodeLabels(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: D
   for (let i = 0; i < p.nodeDim.length; i++) {
     const dim = p.nodeDim[i]!;
     if (dim === 0) continue;
+    const kind = p.graph.nodes[i]!.kind;
+    if (k < LABEL_ZOOM && kind !== "namespace") continue;
     const x = p.nx[i]! * k + tx;
-    const y = p.ny[i]! * k + ty + r + 7;
-    const text = truncate(p.nodeLabels[i]!, p.graph.nodes[i]!.namespace === null ? outside : inside);
+    const y = p.ny[i]! * k + ty + r * outlineScale(kind) + 7;
+    const text = truncate(p.nodeLabels[i]!, p.graph.nodes[i]!.namespace === null || kind === "namespace" ? outside : inside);
     ctx.globalAlpha = dim === 1 ? 0.35 : 1;
     ctx.strokeText(text, x, y);
     ctx.fillStyle = "#1b2330";
@@ -645,7 +689,42 @@ function drawNodeLabels(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: D
   ctx.globalAlpha = 1;
 }
 
-function nodeStyleOf(node: GraphNode): NodeStyleKey {
+/** Diff halos under the edges a diff marks. */
+function drawEdgeMarks(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: DrawView, overlay: ResolvedOverlay) {
+  const { k, x: tx, y: ty } = view.transform;
+  for (const [id, mark] of overlay.edges) {
+    const e = p.edgeIndex.get(id);
+    if (e === undefined || !edgeInLayer(p, e, view.layer)) continue;
+    ctx.beginPath();
+    addEdgePath(ctx, p, e, k, tx, ty);
+    ctx.globalAlpha = 0.35;
+    ctx.strokeStyle = DIFF_STYLES[mark].color;
+    ctx.lineWidth = p.edgeWidths[e]! + 8;
+    ctx.setLineDash([]);
+    ctx.stroke();
+  }
+  ctx.globalAlpha = 1;
+}
+
+/** Diff outlines around the nodes a diff marks: solid for added, dashed for changed. */
+function drawNodeMarks(ctx: CanvasRenderingContext2D, p: PreparedGraph, view: DrawView, overlay: ResolvedOverlay, r: number) {
+  const { k, x: tx, y: ty } = view.transform;
+  ctx.lineWidth = 3;
+  for (const [id, mark] of overlay.nodes) {
+    const i = p.nodeIndex.get(id);
+    if (i === undefined || p.nodeDim[i] === 0) continue;
+    const style = DIFF_STYLES[mark];
+    const s = r * outlineScale(p.graph.nodes[i]!.kind) + 7;
+    ctx.beginPath();
+    ctx.roundRect(p.nx[i]! * k + tx - s, p.ny[i]! * k + ty - s, 2 * s, 2 * s, 2);
+    ctx.strokeStyle = style.color;
+    ctx.setLineDash(style.dash as number[]);
+    ctx.stroke();
+  }
+  ctx.setLineDash([]);
+}
+
+export function nodeStyleOf(node: GraphNode): NodeStyleKey {
   switch (node.kind) {
     case "workload":
       return node.sidecar === false ? "noSidecar" : "sidecar";
@@ -655,7 +734,14 @@ function nodeStyleOf(node: GraphNode): NodeStyleKey {
       return "unknown";
     case "unmatched":
       return "unmatched";
+    case "namespace":
+      return "namespace";
   }
+}
+
+/** How far a node's outline reaches from its centre, in units of the workload radius. */
+export function outlineScale(kind: GraphNode["kind"]): number {
+  return kind === "namespace" ? NAMESPACE_SCALE * 1.2 : kind === "unknown" ? 1.2 : 1;
 }
 
 /** `web/frontend[Deployment]` in the web box reads as `frontend`. */
@@ -664,6 +750,7 @@ function shortLabel(node: GraphNode): string {
   if (node.kind === "workload" && node.namespace !== null && label.startsWith(`${node.namespace}/`)) {
     label = label.slice(node.namespace.length + 1).replace(/\[[^\]]*\]$/, "");
   }
+  if (node.kind === "namespace") label = `${label} (${node.members ?? 0})`;
   return label;
 }
 

@@ -1,5 +1,5 @@
 import type { EdgeState } from "@/lib/domain/graph/model";
-import { EDGE_STATES, EDGE_STYLES, NODE_STYLES, SEVERITY_COLORS } from "./draw";
+import { DIFF_STYLES, EDGE_STATES, EDGE_STYLES, NODE_STYLES, SEVERITY_COLORS } from "./draw";
 
 /** Legend order: worst first. */
 const STATES: readonly EdgeState[] = [...EDGE_STATES].reverse();
@@ -30,10 +30,14 @@ const NODES = [
   { key: "external", shape: "square" },
   { key: "unknown", shape: "diamond" },
   { key: "unmatched", shape: "circle" },
+  { key: "namespace", shape: "square" },
 ] as const;
 
-/** What the lines and shapes of the graph mean; the samples use the canvas's own style table. */
-export function GraphLegend() {
+/**
+ * What the lines and shapes of the graph mean; the samples use the canvas's own style table.
+ * `diff`: the graph carries a diff overlay, whose marks are explained too.
+ */
+export function GraphLegend({ diff = false }: { diff?: boolean }) {
   return (
     <div className="graph-legend" role="group" aria-label="Legend">
       <ul>
@@ -57,6 +61,18 @@ export function GraphLegend() {
         </li>
         <li className="hint">Line width: volume of traffic</li>
       </ul>
+      {diff && (
+        <ul>
+          {(["added", "changed"] as const).map((mark) => (
+            <li key={mark}>
+              <svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" focusable="false">
+                <rect x="1.5" y="1.5" width="13" height="13" rx="2" fill="none" stroke={DIFF_STYLES[mark].color} strokeWidth="2.5" strokeDasharray={DIFF_STYLES[mark].dash.join(" ") || undefined} />
+              </svg>{" "}
+              {DIFF_STYLES[mark].label}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -21,6 +21,8 @@ const MAX_CELLS = 128;
 export interface Picker {
   /** The node or edge at a point in layout units, at zoom `k`, among what `layer` draws. */
   pick(x: number, y: number, k: number, layer: GraphLayer): Picked | null;
+  /** Builds the edge index now (else on the first pick that needs it). */
+  warm(): void;
 }
 
 export function createPicker(p: PreparedGraph): Picker {
@@ -33,6 +35,9 @@ export function createPicker(p: PreparedGraph): Picker {
   let query = 0;
 
   return {
+    warm() {
+      grid ??= buildEdgeGrid(p);
+    },
     pick(x, y, k, layer) {
       const node = pickNode(nodes, x, y, k);
       if (node !== undefined) return { kind: "node", index: node, id: p.graph.nodes[node]!.id };

@@ -9,13 +9,14 @@ import type { FindingRow, WorkloadRow } from "@/lib/domain/snapshot/view";
 
 export type GraphSelectionItem =
   | { kind: "node"; node: GraphNode; workload: WorkloadRow | undefined; findings: FindingRow[] }
-  | { kind: "edge"; edge: GraphEdge; source: string; target: string; findings: FindingRow[] };
+  | { kind: "edge"; edge: GraphEdge; source: string; target: string; findings: FindingRow[]; memberStates?: GraphEdge["state"][] };
 
 const KIND_TEXT: Record<GraphNode["kind"], string> = {
   workload: "Workload",
   external: "External host",
   unknown: "Unknown source",
   unmatched: "Workload not in the topology",
+  namespace: "Collapsed namespace",
 };
 
 function Facts({ rows }: { rows: [string, ReactNode][] }) {
@@ -70,8 +71,18 @@ function Findings({ findings }: { findings: FindingRow[] }) {
   );
 }
 
-/** The side panel's content: what is selected on the graph, its facts and its findings. */
-export function GraphSelection({ item, onClear }: { item: GraphSelectionItem | null; onClear: () => void }) {
+/** How many merged edges were in each state: "2 mTLS, 1 Plaintext". */
+function stateBreakdown(states: readonly GraphEdge["state"][]): string {
+  const counts = new Map<GraphEdge["state"], number>();
+  for (const s of states) counts.set(s, (counts.get(s) ?? 0) + 1);
+  return [...counts].map(([s, n]) => `${formatCount(n)} ${EDGE_STYLES[s].label}`).join(", ");
+}
+
+/**
+ * The side panel's content: what is selected on the graph, its facts and its findings. `actions`
+ * (expand, focus, zoom...) go under the title.
+ */
+export function GraphSelection({ item, actions, onClear }: { item: GraphSelectionItem | null; actions?: ReactNode; onClear: () => void }) {
   if (!item) {
     return <p className="muted">Select a node or an edge (click it, or focus the graph and use the arrow keys and Enter) to see its details here.</p>;
   }
@@ -80,11 +91,24 @@ export function GraphSelection({ item, onClear }: { item: GraphSelectionItem | n
       Clear selection
     </button>
   );
+  if (item.kind === "node" && item.node.kind === "namespace") {
+    const { node } = item;
+    return (
+      <>
+        <h3 className="graph-selection-title">Namespace {node.label}</h3>
+        {actions}
+        <Facts rows={[["Kind", KIND_TEXT.namespace], ["Nodes inside", formatCount(node.members ?? 0)]]} />
+        <Findings findings={item.findings} />
+        {clear}
+      </>
+    );
+  }
   if (item.kind === "node") {
     const { node, workload } = item;
     return (
       <>
         <h3 className="graph-selection-title">{node.label}</h3>
+        {actions}
         <Facts
           rows={[
             ["Kind", workload ? `${KIND_TEXT[node.kind]} (${workload.kind})` : KIND_TEXT[node.kind]],
@@ -114,12 +138,14 @@ export function GraphSelection({ item, onClear }: { item: GraphSelectionItem | n
           ["Connections", formatCount(edge.connections)],
           ["mTLS share", formatShare(edge.mtlsShare)],
         ];
+  const merged: [string, ReactNode][] = item.memberStates ? [["Edges merged", `${formatCount(item.memberStates.length)}: ${stateBreakdown(item.memberStates)}`]] : [];
   return (
     <>
       <h3 className="graph-selection-title">
         {item.source} → {item.target}
       </h3>
-      <Facts rows={[["State", EDGE_STYLES[edge.state].label], ...traffic]} />
+      {actions}
+      <Facts rows={[["State", EDGE_STYLES[edge.state].label], ...merged, ...traffic]} />
       <Findings findings={item.findings} />
       {clear}
     </>

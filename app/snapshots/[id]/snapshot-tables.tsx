@@ -31,6 +31,7 @@ export function SnapshotTables({ id }: { id: string }) {
       </h2>
       <Tabs
         label="Snapshot contents"
+        id="snapshot-tabs"
         tabs={[
           { id: "graph", label: "Graph", content: <GraphView id={id} /> },
           { id: "findings", label: "Findings", badge: formatCount(data.findings.length), content: <FindingsPanel rows={data.findings} summary={data.findingsSummary} /> },

@@ -62,7 +62,7 @@ export function layoutGraph(nodes: Omit<GraphNode, "x" | "y">[], edges: GraphEdg
   const height = y + rowHeight;
 
   // The outside world: a column (or several) right of the namespaces, in a fixed order.
-  const order = { unknown: 0, unmatched: 1, external: 2, workload: 3 } as const;
+  const order = { unknown: 0, unmatched: 1, external: 2, workload: 3, namespace: 4 } as const;
   outside.sort((a, b) => order[a.kind] - order[b.kind] || compare(a.id, b.id));
   const perColumn = Math.max(1, Math.floor(Math.max(height, CELL * 4) / (CELL * 1.5)));
   const left = width + GAP * 2;

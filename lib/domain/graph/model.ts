@@ -6,7 +6,8 @@
  */
 import type { Severity } from "../model";
 
-export type GraphNodeKind = "workload" | "external" | "unknown" | "unmatched";
+/** "namespace": a collapsed namespace standing for its workloads (only in views, see collapse.ts). */
+export type GraphNodeKind = "workload" | "external" | "unknown" | "unmatched" | "namespace";
 
 export interface GraphNode {
   /** A workload id `ns/name[Kind]`, or `external:<host>`, `unknown`, `unmatched:<ns/name>`. */
@@ -22,6 +23,8 @@ export interface GraphNode {
   /** Ids of the findings about it (as a subject), and the worst severity among them. */
   findings: string[];
   worstSeverity: Severity | null;
+  /** A collapsed namespace: how many nodes it stands for. */
+  members?: number;
 }
 
 export interface GraphNamespace {
@@ -32,6 +35,8 @@ export interface GraphNamespace {
   width: number;
   height: number;
   workloads: number;
+  /** In a view: drawn as one node (collapse.ts). */
+  collapsed?: boolean;
 }
 
 /**
@@ -55,6 +60,8 @@ export interface GraphEdge {
   mtlsShare: number | null;
   /** Ids of the findings about this pair. */
   findings: string[];
+  /** An edge to or from a collapsed namespace: the ids of the edges it stands for. */
+  members?: string[];
 }
 
 export interface SnapshotGraph {

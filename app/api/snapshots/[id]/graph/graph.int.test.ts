@@ -1,4 +1,5 @@
 // The graph endpoint against a real PostgreSQL: the demo snapshot as a graph, and a miss.
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { SnapshotGraph } from "@/lib/domain/graph/model";
 import { disconnectDb } from "@/lib/server/db/client";
@@ -33,6 +34,10 @@ describe("GET /api/snapshots/{id}/graph", () => {
     expect(graph.edges.some((e) => e.state === "allowed-unused")).toBe(true);
     // Served again from the cache, the same bytes.
     expect(await (await call(id)).text()).toBe(JSON.stringify(graph));
+    // Gzipped once for clients that accept it: the same JSON once inflated.
+    const zipped = await GET(new Request(`http://127.0.0.1/api/snapshots/${id}/graph`, { headers: { "accept-encoding": "gzip, deflate, br" } }), { params: Promise.resolve({ id }) });
+    expect(zipped.headers.get("content-encoding")).toBe("gzip");
+    expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString("utf8")).toBe(JSON.stringify(graph));
   });
 
   it("answers 404 for a snapshot that does not exist", async () => {
