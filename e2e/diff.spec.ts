@@ -55,6 +55,11 @@ test("compare two snapshots of a cluster from the snapshot page", async ({ page,
   await expect(dataRows(page, "Findings introduced").filter({ hasText: "shop/legacy-ingress[NetworkPolicy] selects no workload" })).toHaveCount(1);
   await expect(dataRows(page, "Findings resolved").filter({ hasText: "shop/metrics-ingress[NetworkPolicy] selects no workload" })).toHaveCount(1);
   await expect(page.getByRole("region", { name: "Observed traffic" })).toContainText("Appeared (0)");
+
+  // The newer snapshot's graph, with the changes ringed and explained in its legend.
+  const graph = page.getByRole("region", { name: "Graph of the changes" });
+  await expect(graph.locator("canvas")).toBeVisible({ timeout: 20_000 });
+  await expect(graph.getByText("Added (diff)")).toBeVisible();
 });
 
 test("the diff page explains what is wrong, and shows cluster text as text", async ({ page, request }) => {

@@ -4,11 +4,13 @@ import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { formatCount, formatUtc } from "@/components/format";
 import type { Bounded } from "@/lib/domain/diff";
+import { diffOverlay } from "@/lib/domain/diff/overlay";
 import { diffCounts } from "@/lib/domain/diff/text";
 import { AppError } from "@/lib/domain/errors";
 import { DiffQuerySchema, snapshotDiff, type SnapshotDiffResult } from "@/lib/server/snapshots/diff";
 import styles from "./diff.module.css";
 import { ChangedWorkloadsTable, EdgesTable, EncryptionTable, FindingsTable, PathsTable, WorkloadsTable } from "./diff-tables";
+import { DiffGraph } from "./diff-graph";
 import { PolicyDiffs } from "./policy-diffs";
 
 export const dynamic = "force-dynamic";
@@ -34,6 +36,7 @@ export default async function DiffPage({ searchParams }: Props) {
   }
   const { diff } = result;
   const { workloads, policies, paths, edges, findings } = diff;
+  const overlay = diffOverlay(diff);
   return (
     <>
       <DiffHeader result={result} />
@@ -50,6 +53,9 @@ export default async function DiffPage({ searchParams }: Props) {
         <p className="hint">Each list shows at most {formatCount(diff.limit)} items; the counts include everything.</p>
       </section>
 
+      <Section title="Graph of the changes" hint={`The graph of ${result.to.name}, with what appeared or changed since ${result.from.name} ringed (see the legend). What disappeared is in the lists below.`}>
+        <DiffGraph id={result.to.id} nodes={[...overlay.nodes]} edges={[...overlay.edges]} />
+      </Section>
       <Section title="Workloads">
         <List title="Added" list={workloads.added}>{(rows) => <WorkloadsTable label="Workloads added" rows={rows} />}</List>
         <List title="Removed" list={workloads.removed}>{(rows) => <WorkloadsTable label="Workloads removed" rows={rows} />}</List>
