@@ -2,8 +2,9 @@ import Link from "next/link";
 import { formatUtc, plural } from "@/components/format";
 import type { SnapshotViewResponse } from "@/components/queries";
 import { DeleteSnapshotButton } from "./delete-snapshot-button";
+import { DownloadReportButton } from "./download-report-button";
 
-/** Name, where the snapshot came from, and the one change allowed: deleting it. */
+/** Name, where the snapshot came from, its PDF report, and the one change allowed: deleting it. */
 export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
   const { summary, source, meshConfig } = view;
   return (
@@ -57,7 +58,10 @@ export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
           </div>
         </dl>
       </div>
-      <DeleteSnapshotButton id={summary.id} name={view.name} />
+      <div className="header-actions">
+        <DownloadReportButton id={summary.id} />
+        <DeleteSnapshotButton id={summary.id} name={view.name} />
+      </div>
     </div>
   );
 }
