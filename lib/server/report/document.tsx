@@ -135,8 +135,7 @@ function Contents({ pageNumbers }: { pageNumbers: Partial<Record<SectionId, numb
 function Figure({ label, value }: { label: string; value: string }) {
   return (
     <div className="figure">
-      <span className="value">{value}</span>
-      {label}
+      <span className="value">{value}</span> {label}
     </div>
   );
 }
@@ -272,17 +271,15 @@ function CoverageSection({ snapshot }: { snapshot: Snapshot }) {
         Default deny: every workload of the namespace is isolated in that direction by some NetworkPolicy. mTLS: workloads with a sidecar by the
         weakest PeerAuthentication mode on any of their ports, and workloads without a sidecar (which accept plaintext only).
       </p>
+      <h2>NetworkPolicies (layer 3/4)</h2>
       <table>
         <thead>
           <tr>
             <th>Namespace</th>
-            <th className="num">{"Work\u00adloads"}</th>
+            <th className="num">Workloads</th>
             <th>Default deny ingress</th>
             <th>Default deny egress</th>
-            <th className="num">{"Network\u00adPolicies"}</th>
-            <th className="num">{"Authorization\u00adPolicies"}</th>
-            <th className="num">{"Peer\u00adAuthenti\u00adcations"}</th>
-            <th>mTLS</th>
+            <th className="num">NetworkPolicies</th>
           </tr>
         </thead>
         <tbody>
@@ -293,9 +290,49 @@ function CoverageSection({ snapshot }: { snapshot: Snapshot }) {
               <td>{defaultDenyText(r.isolatedIngress, r.workloads)}</td>
               <td>{defaultDenyText(r.isolatedEgress, r.workloads)}</td>
               <td className="num">{r.networkPolicies}</td>
-              <td className="num">{r.authorizationPolicies}</td>
-              <td className="num">{r.peerAuthentications}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Istio (mTLS and authorization)</h2>
+      <table>
+        <thead>
+          <tr>
+            <th>Namespace</th>
+            <th className="num">Sidecars</th>
+            <th>mTLS</th>
+            <th className="num">PeerAuthentications</th>
+            <th className="num">AuthorizationPolicies</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.namespace}>
+              <td>{r.namespace}</td>
+              <td className="num">{`${r.sidecars} of ${r.workloads}`}</td>
               <td>{mtlsText(r)}</td>
+              <td className="num">{r.peerAuthentications}</td>
+              <td className="num">{r.authorizationPolicies}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Namespace labels</h2>
+      <p className="hint">What namespaceSelectors match, and whether Istio injects sidecars (istio-injection).</p>
+      <table>
+        <thead>
+          <tr>
+            <th>Namespace</th>
+            <th>Labels</th>
+          </tr>
+        </thead>
+        <tbody>
+          {snapshot.namespaces.map((n) => (
+            <tr key={n.name}>
+              <td>{n.name}</td>
+              <td>
+                <code>{labelsText(n.labels)}</code>
+              </td>
             </tr>
           ))}
         </tbody>
@@ -307,6 +344,14 @@ function CoverageSection({ snapshot }: { snapshot: Snapshot }) {
     </section>
   );
 }
+
+/** `k=v, k2=v2` in key order; the name label every namespace has is left out as noise. */
+const labelsText = (labels: Record<string, string>) =>
+  Object.entries(labels)
+    .filter(([k]) => k !== "kubernetes.io/metadata.name")
+    .sort(([a], [b]) => compare(a, b))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(", ") || "none";
 
 /** Lists printed in full up to this many entries, then counted. */
 const GAP_ITEMS = 100;

@@ -28,6 +28,6 @@ export async function snapshotReportHtml(id: string, options: { generatedBy: str
  * letters, digits, dot, dash and underscore survive (no quotes, slashes or header tricks).
  */
 export function reportFilename(summary: Pick<SnapshotSummary, "cluster" | "capturedAt" | "id">): string {
-  const cluster = summary.cluster.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "").slice(0, 60) || "cluster";
+  const cluster = summary.cluster.replace(/[^A-Za-z0-9._-]+/g, "-").slice(0, 60).replace(/^[-.]+|[-.]+$/g, "") || "cluster";
   return `meshlens-${cluster}-${summary.capturedAt.slice(0, 10)}-${summary.id}.pdf`;
 }

@@ -33,7 +33,7 @@ td.num, th.num { text-align: right; }
 .toc .page { min-width: 12mm; text-align: right; }
 .figures { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6pt; margin: 0 0 10pt; }
 .figure { border: 0.5pt solid #d1d5db; padding: 4pt 6pt; }
-.figure .value { font-size: 15pt; font-weight: bold; display: block; }
+.figure .value { font-size: 15pt; font-weight: bold; }
 .chart { margin: 6pt 0 12pt; break-inside: avoid; }
 .chart figcaption { font-size: 8.5pt; color: #4b5563; }
 .chart-label, .chart-value { font-size: 10px; fill: #111827; }
