@@ -3,7 +3,7 @@ import { np, ns, policy, wl } from "../engine/testing/builders";
 import { edge, snapshot } from "../findings/test-helpers";
 import type { Finding, Severity } from "../model";
 import { coverageRows, defaultDenyText, mtlsText } from "./coverage";
-import { limitEvidence } from "./evidence";
+import { compactJson, limitEvidence } from "./evidence";
 import { edgesByEncryption, findingsBySeverity, placeBars } from "./figures";
 import { namespaceGraph, OUTSIDE, UNKNOWN } from "./namespace-graph";
 
@@ -148,5 +148,19 @@ describe("limitEvidence", () => {
     const { value, omitted } = limitEvidence({ a: [1, 2, 3, 4], b: { c: ["x", "y", "z"] }, d: "text", e: [1] }, 2);
     expect(value).toEqual({ a: [1, 2, "… 2 more"], b: { c: ["x", "y", "… 1 more"] }, d: "text", e: [1] });
     expect(omitted).toBe(3);
+  });
+});
+
+describe("compactJson", () => {
+  it("keeps what fits on one line, and breaks the rest with two-space indents", () => {
+    const value = { source: "a/b[Deployment]", ports: [80, 443], nested: { list: ["aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc"] } };
+    // Whole: 104 characters, over 40. Each value gets the width less its key and quotes/colon:
+    // "ports" 40 − 9 = 31 ≥ 8 + 2 (indent): one line; "nested" 30 < 49 + 2: broken; its "list"
+    // 30 − 8 = 22 < 40 + 4: broken; each item 12 + 6 ≤ 22: one per line.
+    expect(compactJson(value, 40)).toBe(
+      ['{', '  "source": "a/b[Deployment]",', '  "ports": [80,443],', '  "nested": {', '    "list": [', '      "aaaaaaaaaa",', '      "bbbbbbbbbb",', '      "cccccccccc"', '    ]', '  }', '}'].join("\n"),
+    );
+    expect(compactJson(value, 200)).toBe(JSON.stringify(value));
+    expect(JSON.parse(compactJson(value, 10))).toEqual(value);
   });
 });

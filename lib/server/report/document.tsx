@@ -27,7 +27,7 @@ export const REPORT_TITLE = "Meshlens audit report";
 export const CONTENTS_TITLE = "Contents";
 
 /** Lists in evidence longer than this are cut, with the number left out. */
-const EVIDENCE_ITEMS = 10;
+const EVIDENCE_ITEMS = 6;
 /** Aggregated namespace edges drawn at most (the heaviest). */
 const GRAPH_EDGES = 400;
 
@@ -52,10 +52,20 @@ export interface ReportInput {
  * Rendered by the escaping JSX runtime in ./html (see there why not react-dom/server).
  */
 export function reportHtml(input: ReportInput): string {
-  return `<!DOCTYPE html>${(<ReportDocument {...input} />).html}`;
+  return reportTemplate(input)(input.pageNumbers ?? {});
 }
 
-function ReportDocument(input: ReportInput) {
+/**
+ * The document built once, with the table of contents' page numbers to fill in (the renderer's
+ * two passes differ only there). The slots are HTML comments: escaped cluster data can never
+ * contain `<`, so it cannot forge one.
+ */
+export function reportTemplate(input: Omit<ReportInput, "pageNumbers">): (pageNumbers: Partial<Record<SectionId, number>>) => string {
+  const html = `<!DOCTYPE html>${(<ReportDocument {...input} />).html}`;
+  return (pageNumbers) => html.replace(/<!--toc:([a-z]+)-->/g, (_, id: SectionId) => String(pageNumbers[id] ?? ""));
+}
+
+function ReportDocument(input: Omit<ReportInput, "pageNumbers">) {
   const { summary, snapshot } = input;
   return (
     <html lang="en">
@@ -69,7 +79,7 @@ function ReportDocument(input: ReportInput) {
       </head>
       <body>
         <Cover {...input} />
-        <Contents pageNumbers={input.pageNumbers ?? {}} />
+        <Contents />
         <ExecutiveSummary snapshot={snapshot} />
         <GraphSection snapshot={snapshot} />
         <FindingsSection findings={snapshot.findings} />
@@ -88,7 +98,7 @@ function telemetryText(snapshot: Snapshot): string {
   return window ? `${formatUtc(window.start)} to ${formatUtc(window.end)}` : "none requested";
 }
 
-function Cover({ summary, snapshot, generatedBy, generatedAt }: ReportInput) {
+function Cover({ summary, snapshot, generatedBy, generatedAt }: Omit<ReportInput, "pageNumbers">) {
   const rows: [string, string][] = [
     ["Cluster", summary.cluster],
     ["Snapshot", summary.name],
@@ -115,7 +125,7 @@ function Cover({ summary, snapshot, generatedBy, generatedAt }: ReportInput) {
   );
 }
 
-function Contents({ pageNumbers }: { pageNumbers: Partial<Record<SectionId, number>> }) {
+function Contents() {
   return (
     <nav className="toc">
       <h1>{CONTENTS_TITLE}</h1>
@@ -124,7 +134,7 @@ function Contents({ pageNumbers }: { pageNumbers: Partial<Record<SectionId, numb
           <li key={s.id}>
             <span>{s.title}</span>
             <span className="dots" />
-            <span className="page">{pageNumbers[s.id] ?? ""}</span>
+            <span className="page">{raw(`<!--toc:${s.id}-->`)}</span>
           </li>
         ))}
       </ol>

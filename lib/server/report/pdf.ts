@@ -1,10 +1,10 @@
 import "server-only";
 import { existsSync } from "node:fs";
-import { PDFDocument } from "pdf-lib";
+import { ParseSpeeds, PDFDocument } from "pdf-lib";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { AppError } from "@/lib/domain/errors";
 import { env } from "@/lib/env";
-import { CONTENTS_TITLE, REPORT_SECTIONS, REPORT_TITLE, reportHtml, type ReportInput, type SectionId } from "./document";
+import { REPORT_SECTIONS, REPORT_TITLE, reportTemplate, type ReportInput, type SectionId } from "./document";
 import { escapeHtml } from "./html/jsx-runtime";
 import { outlineEntries } from "./outline";
 
@@ -101,26 +101,28 @@ async function twoPasses(context: BrowserContext, input: Omit<ReportInput, "page
     blockedRequests += 1;
     return route.abort("blockedbyclient");
   });
-  const print = async (html: string) => {
+  /** `final`: with the footer. The first pass only needs the bookmarks: the same margins lay out the same pages. */
+  const print = async (html: string, final: boolean) => {
     document = html;
     await page.goto(REPORT_URL, { waitUntil: "load" });
     return page.pdf({
       format: "A4",
-      printBackground: true,
-      displayHeaderFooter: true,
+      printBackground: final,
+      displayHeaderFooter: final,
       headerTemplate: "<span></span>",
       footerTemplate: footer(input.summary.id),
       margin: MARGIN,
       outline: true,
+      // Chromium builds the outline from the tagged structure: both are needed in both passes.
       tagged: true,
     });
   };
 
-  const first = await sectionPages(await print(reportHtml(input)));
-  const second = await print(reportHtml({ ...input, pageNumbers: first.pages }));
-  const doc = await PDFDocument.load(second, { updateMetadata: false });
-  const check = await sectionPages(second);
-  if (REPORT_SECTIONS.some((s) => check.pages[s.id] !== first.pages[s.id])) {
+  const html = reportTemplate(input);
+  const first = sectionPages(await loadPdf(await print(html({}), false)));
+  const doc = await loadPdf(await print(html(first), true));
+  const check = sectionPages(doc);
+  if (REPORT_SECTIONS.some((s) => check[s.id] !== first[s.id])) {
     throw new AppError("internal", "The report's sections moved between the two rendering passes: the table of contents would be wrong.");
   }
   // Metadata from the report itself, dated by its generation (not by when Chromium ran).
@@ -131,19 +133,22 @@ async function twoPasses(context: BrowserContext, input: Omit<ReportInput, "page
   doc.setProducer("Meshlens (Chromium, pdf-lib)");
   doc.setCreationDate(input.generatedAt);
   doc.setModificationDate(input.generatedAt);
-  return { pdf: await doc.save(), pages: doc.getPageCount(), blockedRequests };
+  return { pdf: await doc.save({ objectsPerTick: Infinity }), pages: doc.getPageCount(), blockedRequests };
 }
 
+/** Parses a PDF in one go (pdf-lib's default yields to the event loop every 100 objects: slow on 500 pages). */
+const loadPdf = (pdf: Uint8Array) => PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
+
 /** Page number (1-based) of each section, from the PDF's top-level bookmarks. */
-async function sectionPages(pdf: Uint8Array): Promise<{ pages: Partial<Record<SectionId, number>> }> {
-  const entries = outlineEntries(await PDFDocument.load(pdf, { updateMetadata: false }));
+function sectionPages(doc: PDFDocument): Partial<Record<SectionId, number>> {
+  const entries = outlineEntries(doc);
   const pages: Partial<Record<SectionId, number>> = {};
   for (const s of REPORT_SECTIONS) {
-    const entry = entries.find((e) => e.title === s.title && e.pageIndex !== null);
-    if (!entry) throw new AppError("internal", `The rendered report has no bookmark for "${s.title}" (or "${CONTENTS_TITLE}" moved): cannot number the table of contents.`);
+    const entry = entries.find((e) => e.level === 0 && e.title === s.title && e.pageIndex !== null);
+    if (!entry) throw new AppError("internal", `The rendered report has no bookmark for "${s.title}": cannot number the table of contents.`);
     pages[s.id] = entry.pageIndex! + 1;
   }
-  return { pages };
+  return pages;
 }
 
 /** "Page X of Y" under every page; Chromium fills in the two spans. */

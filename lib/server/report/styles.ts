@@ -14,7 +14,7 @@ h3 { font-size: 10.5pt; margin: 10pt 0 4pt; break-after: avoid; overflow-wrap: a
 .label { font-weight: bold; margin: 6pt 0 2pt; break-after: avoid; }
 p, li, dd, td, th, figcaption { overflow-wrap: anywhere; }
 code, pre { font-family: "DejaVu Sans Mono", "Liberation Mono", monospace; font-size: 8pt; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f4f6; border: 0.5pt solid #d1d5db; padding: 5pt; margin: 2pt 0 6pt; }
+pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f4f6; border: 0.5pt solid #d1d5db; padding: 4pt; margin: 2pt 0 5pt; font-size: 7.5pt; line-height: 1.3; }
 table { border-collapse: collapse; width: 100%; margin: 4pt 0 10pt; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
