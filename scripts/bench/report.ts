@@ -10,6 +10,7 @@ import type { Snapshot, TrafficEdge } from "@/lib/domain/model";
 import { snapshotFromManifests } from "@/lib/domain/snapshot/from-manifests";
 import { closeReportBrowser, snapshotReportPdf } from "@/lib/server/report";
 import { createSnapshot } from "@/lib/server/snapshots/store";
+import { generatedEdge } from "./edges";
 import { generateObjects } from "./generate-manifests";
 
 type Figure = (name: string, value: number, unit: string, target: string) => void;
@@ -49,29 +50,16 @@ export function reportBenchSnapshot(): Snapshot {
   objects.push({ apiVersion: "security.istio.io/v1", kind: "PeerAuthentication", metadata: { name: "default", namespace: "istio-system" }, spec: { mtls: { mode: "STRICT" } } });
   const read = readManifests([{ path: "generated.yaml", content: objects.map((o) => stringify(o)).join("---\n") }]);
 
-  const sidecar = new Map(read.workloads.map((w) => [w.id, w.sidecar.injected]));
+  const byId = new Map(read.workloads.map((w) => [w.id, w]));
   const seen = new Set<string>();
   const edges: TrafficEdge[] = [];
-  for (const [source, destination] of calls) {
+  for (const [sourceId, destinationId] of calls) {
+    const [source, destination] = [byId.get(sourceId)!, byId.get(destinationId)!];
     // Under STRICT mTLS a caller without a sidecar is refused by a meshed destination: no traffic.
-    if (source === destination || seen.has(`${source}>${destination}`) || (!sidecar.get(source) && sidecar.get(destination))) continue;
-    seen.add(`${source}>${destination}`);
+    if (source === destination || seen.has(`${sourceId}>${destinationId}`) || (!source.sidecar.injected && destination.sidecar.injected)) continue;
+    seen.add(`${sourceId}>${destinationId}`);
     // Without a sidecar at the destination only the source's proxy reports (encryption unknown to it).
-    const meshed = sidecar.get(destination) === true;
-    edges.push({
-      source: { kind: "workload", id: source },
-      destination: { kind: "workload", id: destination },
-      service: `${destination.slice(destination.indexOf("/") + 1, destination.indexOf("["))}.${destination.slice(0, destination.indexOf("/"))}.svc.cluster.local`,
-      protocols: ["http"],
-      requests: 600,
-      requestRate: 600 / 3600,
-      responses: { "2xx": 600 },
-      requestBytes: 0,
-      responseBytes: 0,
-      connections: 0,
-      mtlsShare: meshed ? (edges.length % 20 === 0 ? 0 : 1) : null,
-      reportedBy: meshed ? "destination" : "source",
-    });
+    edges.push(generatedEdge(source, destination, destination.sidecar.injected ? (edges.length % 20 === 0 ? 0 : 1) : null));
   }
   const window = { start: "2026-01-01T11:00:00.000Z", end: "2026-01-01T12:00:00.000Z" };
   return withFindings(

@@ -10,7 +10,7 @@ import { namespaceGraph } from "@/lib/domain/report/namespace-graph";
 import { compare } from "@/lib/domain/manifests/sort";
 import type { SnapshotSummary } from "@/lib/domain/snapshot/summary";
 import { BarChart, EDGE_STYLES, EdgeSample, NamespaceGraphSvg, SEVERITY_COLOURS } from "./svg";
-import { raw } from "./html/jsx-runtime";
+import { raw, type Html } from "./html/jsx-runtime";
 import { REPORT_CSS } from "./styles";
 
 /** The main sections, in order: their titles are the PDF's top-level bookmarks and the TOC's lines. */
@@ -139,6 +139,35 @@ function Contents() {
         ))}
       </ol>
     </nav>
+  );
+}
+
+/** A table with a header row; a header starting with "#" is a count: right-aligned, "#" dropped. */
+function Table({ headers, rows }: { headers: string[]; rows: (Html | string | number)[][] }) {
+  const numeric = headers.map((h) => h.startsWith("#"));
+  return (
+    <table>
+      <thead>
+        <tr>
+          {headers.map((h, i) => (
+            <th key={h} className={numeric[i] ? "num" : undefined}>
+              {numeric[i] ? h.slice(1) : h}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((row, r) => (
+          <tr key={r}>
+            {row.map((cell, i) => (
+              <td key={i} className={numeric[i] ? "num" : undefined}>
+                {cell}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -282,71 +311,18 @@ function CoverageSection({ snapshot }: { snapshot: Snapshot }) {
         weakest PeerAuthentication mode on any of their ports, and workloads without a sidecar (which accept plaintext only).
       </p>
       <h2>NetworkPolicies (layer 3/4)</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>Namespace</th>
-            <th className="num">Workloads</th>
-            <th>Default deny ingress</th>
-            <th>Default deny egress</th>
-            <th className="num">NetworkPolicies</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.namespace}>
-              <td>{r.namespace}</td>
-              <td className="num">{r.workloads}</td>
-              <td>{defaultDenyText(r.isolatedIngress, r.workloads)}</td>
-              <td>{defaultDenyText(r.isolatedEgress, r.workloads)}</td>
-              <td className="num">{r.networkPolicies}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headers={["Namespace", "#Workloads", "Default deny ingress", "Default deny egress", "#NetworkPolicies"]}
+        rows={rows.map((r) => [r.namespace, r.workloads, defaultDenyText(r.isolatedIngress, r.workloads), defaultDenyText(r.isolatedEgress, r.workloads), r.networkPolicies])}
+      />
       <h2>Istio (mTLS and authorization)</h2>
-      <table>
-        <thead>
-          <tr>
-            <th>Namespace</th>
-            <th className="num">Sidecars</th>
-            <th>mTLS</th>
-            <th className="num">PeerAuthentications</th>
-            <th className="num">AuthorizationPolicies</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={r.namespace}>
-              <td>{r.namespace}</td>
-              <td className="num">{`${r.sidecars} of ${r.workloads}`}</td>
-              <td>{mtlsText(r)}</td>
-              <td className="num">{r.peerAuthentications}</td>
-              <td className="num">{r.authorizationPolicies}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headers={["Namespace", "#Sidecars", "mTLS", "#PeerAuthentications", "#AuthorizationPolicies"]}
+        rows={rows.map((r) => [r.namespace, `${r.sidecars} of ${r.workloads}`, mtlsText(r), r.peerAuthentications, r.authorizationPolicies])}
+      />
       <h2>Namespace labels</h2>
       <p className="hint">What namespaceSelectors match, and whether Istio injects sidecars (istio-injection).</p>
-      <table>
-        <thead>
-          <tr>
-            <th>Namespace</th>
-            <th>Labels</th>
-          </tr>
-        </thead>
-        <tbody>
-          {snapshot.namespaces.map((n) => (
-            <tr key={n.name}>
-              <td>{n.name}</td>
-              <td>
-                <code>{labelsText(n.labels)}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table headers={["Namespace", "Labels"]} rows={snapshot.namespaces.map((n) => [n.name, <code key="labels">{labelsText(n.labels)}</code>])} />
       <p className="hint">
         Mesh: root namespace {snapshot.meshConfig.rootNamespace}, outbound traffic policy {snapshot.meshConfig.outboundTrafficPolicy}
         {snapshot.meshConfig.source ? ` (from ${snapshot.meshConfig.source})` : " (Istio's defaults: no mesh config was read)"}.
@@ -383,24 +359,7 @@ function GapsSection({ snapshot }: { snapshot: Snapshot }) {
       {gaps.length === 0 ? (
         <p>None: every resource kind Meshlens reads could be listed.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Resource</th>
-              <th>Namespace</th>
-              <th>Reason</th>
-            </tr>
-          </thead>
-          <tbody>
-            {gaps.slice(0, GAP_ITEMS).map((g, i) => (
-              <tr key={i}>
-                <td>{g.resource}</td>
-                <td>{g.namespace ?? "all"}</td>
-                <td>{g.reason}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table headers={["Resource", "Namespace", "Reason"]} rows={gaps.slice(0, GAP_ITEMS).map((g) => [g.resource, g.namespace ?? "all", g.reason])} />
       )}
       {gaps.length > GAP_ITEMS && <p className="hint">{gaps.length - GAP_ITEMS} more gaps left out.</p>}
       <h2>Telemetry workloads not in the topology ({unmatched.length})</h2>
@@ -432,26 +391,17 @@ function MethodSection() {
         Kubernetes and Istio define it, and compares that with the traffic Istio observed over the telemetry window. Each problem becomes a finding
         with its evidence and a remediation. The kinds of finding:
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th>Kind</th>
-            <th>Meaning</th>
-          </tr>
-        </thead>
-        <tbody>
-          {FINDING_KINDS.map((k) => (
-            <tr key={k}>
-              <td>
-                <strong>{KIND_DESCRIPTIONS[k].title}</strong>
-                <br />
-                <code>{k}</code>
-              </td>
-              <td>{KIND_DESCRIPTIONS[k].description}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        headers={["Kind", "Meaning"]}
+        rows={FINDING_KINDS.map((k) => [
+          <>
+            <strong>{KIND_DESCRIPTIONS[k].title}</strong>
+            <br />
+            <code>{k}</code>
+          </>,
+          KIND_DESCRIPTIONS[k].description,
+        ])}
+      />
       <p>
         Severities, worst first: {SEVERITIES.join(", ")}. The snapshot is immutable; its content hash on the cover identifies exactly what was
         analysed.

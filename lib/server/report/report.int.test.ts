@@ -18,6 +18,7 @@ import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/databas
 import { REPORT_SECTIONS } from "./document";
 import { closeReportBrowser, snapshotReportPdf } from "./index";
 import { outlineEntries } from "./outline";
+import { renderReportPdf } from "./pdf";
 
 connectTestDatabase();
 const exec = promisify(execFile);
@@ -242,6 +243,18 @@ describe("the demo's PDF audit report", () => {
     const text = (await pageTexts(again.pdf, "again")).join("\f");
     expect(text).not.toBe(pages.join("\f"));
     expect(text.replace(OTHER_TIME.toISOString(), GENERATED_AT.toISOString())).toBe(pages.join("\f"));
+  }, 120_000);
+});
+
+describe("rendering limits", () => {
+  it("stops a render that takes too long with a clear error, and the next one still works", async () => {
+    const { summary, snapshot } = await getSnapshot((await seedDemo()).id);
+    const input = { summary, snapshot, generatedBy: "test-user", generatedAt: GENERATED_AT };
+    await expect(renderReportPdf(input, { timeoutMs: 1 })).rejects.toThrow("The PDF report took longer than 0 s to render; try again later.");
+    // Renders queue one behind the other: both finish, in order.
+    const [a, b] = await Promise.all([renderReportPdf(input), renderReportPdf(input)]);
+    expect(a.pages).toBeGreaterThan(10);
+    expect(b.pages).toBe(a.pages);
   }, 120_000);
 });
 
