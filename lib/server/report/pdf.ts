@@ -50,10 +50,17 @@ export async function closeReportBrowser(): Promise<void> {
   if (running) await (await running.catch(() => null))?.close();
 }
 
+/** Renders queued behind the running one at most; more are refused rather than piled up. */
+export const MAX_QUEUED_RENDERS = 4;
 let queue: Promise<unknown> = Promise.resolve();
+let pending = 0;
 /** Renders one at a time: each takes a Chromium process's full attention on a small machine. */
 function serialised<T>(work: () => Promise<T>): Promise<T> {
-  const run = queue.then(work, work);
+  if (pending > MAX_QUEUED_RENDERS) {
+    return Promise.reject(new AppError("unavailable", `${pending} PDF reports are being rendered or waiting; try again in a minute.`));
+  }
+  pending += 1;
+  const run = queue.then(work, work).finally(() => (pending -= 1));
   queue = run.catch(() => undefined);
   return run;
 }

@@ -18,7 +18,7 @@ import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/databas
 import { REPORT_SECTIONS } from "./document";
 import { closeReportBrowser, snapshotReportPdf } from "./index";
 import { outlineEntries } from "./outline";
-import { renderReportPdf } from "./pdf";
+import { MAX_QUEUED_RENDERS, renderReportPdf } from "./pdf";
 
 connectTestDatabase();
 const exec = promisify(execFile);
@@ -247,14 +247,16 @@ describe("the demo's PDF audit report", () => {
 });
 
 describe("rendering limits", () => {
-  it("stops a render that takes too long with a clear error, and the next one still works", async () => {
+  it("stops a render that takes too long with a clear error, queues a few, refuses more", async () => {
     const { summary, snapshot } = await getSnapshot((await seedDemo()).id);
     const input = { summary, snapshot, generatedBy: "test-user", generatedAt: GENERATED_AT };
     await expect(renderReportPdf(input, { timeoutMs: 1 })).rejects.toThrow("The PDF report took longer than 0 s to render; try again later.");
-    // Renders queue one behind the other: both finish, in order.
-    const [a, b] = await Promise.all([renderReportPdf(input), renderReportPdf(input)]);
-    expect(a.pages).toBeGreaterThan(10);
-    expect(b.pages).toBe(a.pages);
+    // Renders queue one behind the other, up to MAX_QUEUED_RENDERS waiting; one more is refused at once.
+    const accepted = Array.from({ length: 1 + MAX_QUEUED_RENDERS }, () => renderReportPdf(input));
+    await expect(renderReportPdf(input)).rejects.toThrow("5 PDF reports are being rendered or waiting; try again in a minute.");
+    const done = await Promise.all(accepted);
+    expect(done[0]!.pages).toBeGreaterThan(10);
+    expect(done.every((r) => r.pages === done[0]!.pages)).toBe(true);
   }, 120_000);
 });
 
