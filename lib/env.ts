@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   MESHLENS_TELEMETRY_WINDOW: z.string().default("1h"),
   /** Capture on this interval (e.g. 6h) while the server runs; unset: no scheduled capture. */
   MESHLENS_CAPTURE_INTERVAL: z.string().optional(),
+  /** The Chromium that renders PDF reports (Debian's package by default). */
+  CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

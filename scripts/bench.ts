@@ -19,6 +19,7 @@ import { diffFigures } from "./bench/diff";
 import { benchFigure } from "./bench/figure";
 import { generateManifests } from "./bench/generate-manifests";
 import { graphFigures } from "./bench/graph";
+import { reportFigures } from "./bench/report";
 
 const WORKLOADS = 5000;
 const POLICIES = 2000;
@@ -173,6 +174,7 @@ try {
 
   await captureFigures(figure);
   await graphFigures(figure, database.url);
+  await reportFigures(figure);
 } finally {
   await disconnectDb();
   await database.stop();

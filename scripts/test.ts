@@ -15,6 +15,8 @@ const SYSTEM_PACKAGES: { pkg: string; present: () => boolean }[] = [
   { pkg: "docker-compose", present: () => onPath("docker-compose") },
   { pkg: "prometheus", present: () => onPath("prometheus") && onPath("promtool") },
   { pkg: "openssl", present: () => onPath("openssl") },
+  // pdftotext, pdftoppm, pdfinfo: the PDF report tests read the rendered reports back with them.
+  { pkg: "poppler-utils", present: () => onPath("pdftotext") && onPath("pdftoppm") && onPath("pdfinfo") },
 ];
 
 function onPath(command: string): boolean {

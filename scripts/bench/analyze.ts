@@ -7,6 +7,7 @@ import { buildGraph } from "@/lib/domain/graph/build";
 import { readManifests } from "@/lib/domain/manifests";
 import type { TrafficEdge } from "@/lib/domain/model";
 import { snapshotFromManifests } from "@/lib/domain/snapshot/from-manifests";
+import { generatedEdge } from "./edges";
 import { generateManifests } from "./generate-manifests";
 
 export function analyzeFigures(figure: (name: string, value: number, unit: string, target: string) => void) {
@@ -19,21 +20,7 @@ export function analyzeFigures(figure: (name: string, value: number, unit: strin
     const [s, d] = [read.workloads[next()]!, read.workloads[next()]!];
     if (s === d || seen.has(`${s.id}>${d.id}`)) continue;
     seen.add(`${s.id}>${d.id}`);
-    const plaintext = edges.length % 10 === 0;
-    edges.push({
-      source: { kind: "workload", id: s.id },
-      destination: { kind: "workload", id: d.id },
-      service: `${d.name}.${d.namespace}.svc.cluster.local`,
-      protocols: ["http"],
-      requests: 600,
-      requestRate: 600 / 3600,
-      responses: { "2xx": 600 },
-      requestBytes: 0,
-      responseBytes: 0,
-      connections: 0,
-      mtlsShare: plaintext ? 0 : 1,
-      reportedBy: "destination",
-    });
+    edges.push(generatedEdge(s, d, edges.length % 10 === 0 ? 0 : 1));
   }
   const window = { start: "2026-01-01T11:00:00.000Z", end: "2026-01-01T12:00:00.000Z" };
   const snapshot = snapshotFromManifests(read, {

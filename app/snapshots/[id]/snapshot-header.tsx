@@ -3,8 +3,9 @@ import { formatUtc, plural } from "@/components/format";
 import type { SnapshotViewResponse } from "@/components/queries";
 import { CompareWith } from "./compare-with";
 import { DeleteSnapshotButton } from "./delete-snapshot-button";
+import { DownloadReportButton } from "./download-report-button";
 
-/** Name, where the snapshot came from, and the one change allowed: deleting it. */
+/** Name, where the snapshot came from, its PDF report, and the one change allowed: deleting it. */
 export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
   const { summary, source, meshConfig } = view;
   return (
@@ -59,7 +60,10 @@ export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
         </dl>
       </div>
       <CompareWith id={summary.id} cluster={view.cluster} capturedAt={view.capturedAt} />
-      <DeleteSnapshotButton id={summary.id} name={view.name} />
+      <div className="header-actions">
+        <DownloadReportButton id={summary.id} />
+        <DeleteSnapshotButton id={summary.id} name={view.name} />
+      </div>
     </div>
   );
 }

@@ -94,7 +94,8 @@ export function buildGraph(snapshot: Snapshot): SnapshotGraph {
   return layoutGraph([...nodes.values()], edges);
 }
 
-function observedState(edge: TrafficEdge, sidecarOf: ReadonlyMap<string, boolean>): EdgeState {
+/** How one observed edge reads: encryption as the destination reported it, or leaving the cluster. */
+export function observedState(edge: TrafficEdge, sidecarOf: ReadonlyMap<string, boolean>): EdgeState {
   if (edge.destination.kind === "external") return "egress";
   if (edge.mtlsShare === null) {
     // Only the source's proxy saw it: to a workload without a sidecar it went in plaintext.

@@ -27,7 +27,7 @@ export interface SnapshotView {
 export type FindingRow = Finding & { namespace: string };
 
 /** The namespace of a finding's first subject that names one (`ns/name[Kind]`, or a bare namespace). */
-function findingNamespace(f: Finding, namespaces: ReadonlySet<string>): string {
+export function findingNamespace(f: Finding, namespaces: ReadonlySet<string>): string {
   for (const subject of f.subjects) {
     const slash = subject.indexOf("/");
     if (slash > 0 && subject.endsWith("]")) return subject.slice(0, slash);

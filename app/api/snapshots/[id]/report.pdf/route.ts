@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { route } from "@/lib/server/http";
+import { snapshotReportPdf, UNAUTHENTICATED } from "@/lib/server/report";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+type Context = { params: Promise<{ id: string }> };
+const Params = z.object({ id: z.string().min(1).max(100) });
+
+/** The snapshot's audit report as a PDF download (rendered by headless Chromium; takes seconds). */
+export const GET = route(async (_request, { params }: Context) => {
+  const { id } = Params.parse(await params);
+  const report = await snapshotReportPdf(id, { generatedBy: UNAUTHENTICATED });
+  return new Response(Buffer.from(report.pdf), {
+    headers: {
+      "content-type": "application/pdf",
+      "content-disposition": `attachment; filename="${report.filename}"`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});

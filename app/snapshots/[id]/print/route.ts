@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { route } from "@/lib/server/http";
+import { REPORT_CSP, snapshotReportHtml, UNAUTHENTICATED } from "@/lib/server/report";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+type Context = { params: Promise<{ id: string }> };
+const Params = z.object({ id: z.string().min(1).max(100) });
+
+/** The audit report as the HTML page the PDF is printed from, to read or print in a browser. */
+export const GET = route(async (_request, { params }: Context) => {
+  const { id } = Params.parse(await params);
+  const html = await snapshotReportHtml(id, { generatedBy: UNAUTHENTICATED });
+  return new Response(html, {
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      // The page needs nothing but its inline styles: the same policy as its meta tag, as a header.
+      "content-security-policy": `${REPORT_CSP}; frame-ancestors 'none'`,
+      "cache-control": "no-store",
+      "x-content-type-options": "nosniff",
+    },
+  });
+});
