@@ -3,15 +3,20 @@ import { formatUtc, plural } from "@/components/format";
 import type { SnapshotViewResponse } from "@/components/queries";
 import { DeleteSnapshotButton } from "./delete-snapshot-button";
 
-/** Name, where the snapshot came from, and the one change allowed: deleting it. */
-export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
+/**
+ * Name, where the snapshot came from, and the one change allowed: deleting it (editors). A
+ * share-link visitor has no way back to the list: the link grants this snapshot only.
+ */
+export function SnapshotHeader({ view, canEdit, shared }: { view: SnapshotViewResponse; canEdit: boolean; shared: boolean }) {
   const { summary, source, meshConfig } = view;
   return (
     <div className="page-header">
       <div>
-        <p className="back-link">
-          <Link href="/">← All snapshots</Link>
-        </p>
+        {!shared && (
+          <p className="back-link">
+            <Link href="/">← All snapshots</Link>
+          </p>
+        )}
         <h1>{view.name}</h1>
         <dl className="meta">
           <div>
@@ -57,7 +62,7 @@ export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
           </div>
         </dl>
       </div>
-      <DeleteSnapshotButton id={summary.id} name={view.name} />
+      {canEdit && <DeleteSnapshotButton id={summary.id} name={view.name} />}
     </div>
   );
 }

@@ -39,3 +39,9 @@ export function roleFromGroups(groups: readonly string[], map: string, fallback:
   }
   return best ?? (fallback === "none" ? null : fallback);
 }
+
+/** Whether pages should offer changes (upload, capture, share, delete) to this principal. */
+export const mayEdit = (principal: Principal | null): boolean => {
+  const role = principal ? roleOf(principal) : null;
+  return role !== null && hasRole(role, "editor");
+};

@@ -4,22 +4,15 @@ import "server-only";
  * shown once at creation; the table keeps the sha256 only. Revoking is immediate.
  */
 import { AppError } from "@/lib/domain/errors";
+import type { ApiTokenInfo } from "@/lib/domain/auth/records";
 import { isRole, type Principal, type Role } from "@/lib/domain/auth/roles";
 import { db } from "@/lib/server/db/client";
 import { hashSecret, newId, newSecret } from "./secrets";
 
+export type { ApiTokenInfo };
+
 const PREFIX = "mlt_";
 const TOUCH_EVERY_MS = 60_000;
-
-export interface ApiTokenInfo {
-  id: string;
-  name: string;
-  role: Role;
-  createdBy: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-}
 
 type Row = Awaited<ReturnType<ReturnType<typeof db>["apiToken"]["findFirstOrThrow"]>>;
 

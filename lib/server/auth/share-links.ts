@@ -7,6 +7,7 @@ import "server-only";
  * identity. What a grant may read is decided in lib/domain/auth/access.ts.
  */
 import { AppError } from "@/lib/domain/errors";
+import type { ShareLinkInfo } from "@/lib/domain/auth/records";
 import type { Principal } from "@/lib/domain/auth/roles";
 import { env } from "@/lib/env";
 import { db } from "@/lib/server/db/client";
@@ -14,21 +15,10 @@ import { getSnapshotSummary } from "@/lib/server/snapshots/store";
 import { hashSecret, newId, newSecret } from "./secrets";
 
 export const SHARE_COOKIE = "meshlens_share";
+export type { ShareLinkInfo };
 export const DEFAULT_SHARE_DAYS = 7;
 const DAY_MS = 86_400_000;
 
-/** What the snapshot page lists about a link (never its token). */
-export interface ShareLinkInfo {
-  id: string;
-  snapshotId: string;
-  view: string;
-  createdBy: string;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-  useCount: number;
-}
 
 type Row = Awaited<ReturnType<ReturnType<typeof db>["shareLink"]["findFirstOrThrow"]>>;
 
