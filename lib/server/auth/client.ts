@@ -30,3 +30,12 @@ export function requestOrigin(request: Request): string {
 
 /** A 303 to a path of this site, as a relative Location: right behind any proxy or host name. */
 export const seeOther = (path: string) => new NextResponse(null, { status: 303, headers: { location: path } });
+
+/** A cookie of the request (route handlers get it from the header, so they run outside Next too). */
+export function readCookie(request: Request, name: string): string | undefined {
+  for (const part of (request.headers.get("cookie") ?? "").split(";")) {
+    const at = part.indexOf("=");
+    if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
+  }
+  return undefined;
+}

@@ -1,6 +1,5 @@
 import type { NextResponse } from "next/server";
-import { seeOther } from "@/lib/server/auth/client";
-import { cookies } from "next/headers";
+import { readCookie, seeOther } from "@/lib/server/auth/client";
 import { CALLBACK_PATH, finishOidcSignIn, OIDC_FLOW_COOKIE } from "@/lib/server/auth/oidc";
 import { cookieOptions, signInAndRedirect } from "@/lib/server/auth/sign-in";
 import { route } from "@/lib/server/http";
@@ -9,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 /** The OpenID Connect redirect URI: checks the answer, starts a session, clears the flow cookie. */
 export const GET = route(async (request) => {
-  const flow = (await cookies()).get(OIDC_FLOW_COOKIE)?.value;
+  const flow = readCookie(request, OIDC_FLOW_COOKIE);
   let response: NextResponse;
   try {
     const user = await finishOidcSignIn(new URL(request.url).search, flow);
