@@ -6,17 +6,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import Provider from "oidc-provider";
+import { OIDC_TEST_CLIENT, OIDC_TEST_USERS } from "./oidc-test-users";
 
-/** The test users, by user name: their display name and groups. */
-export const OIDC_TEST_USERS: Record<string, { name: string; groups: string[] }> = {
-  alice: { name: "Alice Admin", groups: ["meshlens-admins", "staff"] },
-  bob: { name: "Bob Editor", groups: ["sre"] },
-  carol: { name: "Carol Viewer", groups: ["staff"] },
-};
-
-/** The role map the tests configure the app with, matching OIDC_TEST_USERS. */
-export const OIDC_TEST_ROLE_MAP = "meshlens-admins=admin,sre=editor";
-export const OIDC_TEST_CLIENT = { id: "meshlens-test", secret: "meshlens-test-secret-0123456789abcdef" };
+export { OIDC_TEST_CLIENT, OIDC_TEST_ROLE_MAP, OIDC_TEST_USERS } from "./oidc-test-users";
 
 export interface TestOidcProvider {
   issuer: string;
