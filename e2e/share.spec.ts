@@ -33,8 +33,9 @@ test("an editor shares a snapshot with its graph view; a signed-out browser sees
   await expect(guest.getByRole("radio", { name: "Allowed paths" })).toBeChecked();
 
   // Refused everywhere else: the list, another snapshot, its APIs, changes, captures.
-  await guest.goto("/");
-  await expect(guest).toHaveURL(/\/login/);
+  const home = await guest.goto("/");
+  expect(home!.status()).toBe(403);
+  await expect(guest.getByText("This share link grants read access to one snapshot only.")).toBeVisible();
   expect((await context.request.get(`/snapshots/${otherId}`)).status()).toBe(403);
   expect((await context.request.get(`/api/snapshots/${otherId}/view`)).status()).toBe(403);
   expect((await context.request.get("/api/snapshots")).status()).toBe(403);

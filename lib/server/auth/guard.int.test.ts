@@ -19,7 +19,7 @@ describe("the proxy's guard", () => {
   it("sends signed-out visitors to /login, refuses the API with 401, and ignores a forged principal header", async () => {
     const page = await guard(proxyRequest("/snapshots/abc?g_layer=allowed"));
     expect(page.status).toBe(303);
-    expect(page.headers.get("location")).toBe("/login?next=%2Fsnapshots%2Fabc%3Fg_layer%3Dallowed");
+    expect(page.headers.get("location")).toBe("http://127.0.0.1:3999/login?next=%2Fsnapshots%2Fabc%3Fg_layer%3Dallowed");
     const api = await guard(proxyRequest("/api/snapshots"));
     expect(api.status).toBe(401);
     expect((await api.json()).error.code).toBe("unauthorized");

@@ -57,7 +57,9 @@ function withSecurityHeaders<T extends Response>(response: T, csp: string): T {
 function refuse(request: NextRequest, status: 401 | 403 | 503, message: string, csp: string): Response {
   const path = request.nextUrl.pathname;
   if (!path.startsWith("/api/") && status === 401 && request.method === "GET") {
-    return withSecurityHeaders(seeOther(`/login?${new URLSearchParams({ next: path + request.nextUrl.search })}`), csp);
+    // The proxy must answer with an absolute Location (Next resolves it), on the browser's origin.
+    const login = `${requestOrigin(request)}/login?${new URLSearchParams({ next: path + request.nextUrl.search })}`;
+    return withSecurityHeaders(seeOther(login), csp);
   }
   const code = status === 401 ? "unauthorized" : status === 403 ? "forbidden" : "unavailable";
   const response = path.startsWith("/api/")
