@@ -16,6 +16,7 @@ import { getSnapshot } from "@/lib/server/snapshots/store";
 import { analyzeFigures } from "./bench/analyze";
 import { captureFigures } from "./bench/capture";
 import { generateManifests } from "./bench/generate-manifests";
+import { viewersFigures } from "./bench/viewers";
 
 const WORKLOADS = 5000;
 const POLICIES = 2000;
@@ -172,6 +173,7 @@ try {
   figure("load-snapshot-page-5000-workloads", median(loads), "s", "<= 0.5 s");
 
   await captureFigures(figure);
+  await viewersFigures(figure, database.url);
 } finally {
   await disconnectDb();
   await database.stop();
