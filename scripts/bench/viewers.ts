@@ -32,6 +32,9 @@ export async function viewersFigures(figure: Figure, databaseUrl: string): Promi
     figure(`snapshot-page-${CONNECTIONS}-viewers-p99`, result.latency.p99, "ms", "<= 500 ms");
     figure(`snapshot-page-${CONNECTIONS}-viewers-errors`, result.errors + result.timeouts + result.non2xx, "", "<= 0");
     console.log(`  (${result.requests.total} pages in ${SECONDS} s, ${result.requests.average} per second, median ${result.latency.p50} ms)`);
+    // For scale: the smallest page the server renders (proxy, layout, a form), same load.
+    const floor = await autocannon({ url: `http://127.0.0.1:${port}/login`, headers, connections: CONNECTIONS, duration: 5 });
+    console.log(`  (for scale, /login under the same load: p99 ${floor.latency.p99} ms, ${floor.requests.average} per second)`);
   } finally {
     const exited = new Promise((resolve) => app.once("exit", resolve));
     app.kill("SIGTERM");
