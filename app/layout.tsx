@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
 import { Providers } from "./providers";
+import { UserMenu } from "./user-menu";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -28,6 +29,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Meshlens
             </Link>
             <span className="tagline">Kubernetes + Istio snapshots</span>
+            <UserMenu />
           </div>
         </header>
         <Providers>

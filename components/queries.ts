@@ -3,13 +3,14 @@
  * written once and shared by server prefetching, hooks and invalidation.
  */
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import type { ApiTokenInfo, ShareLinkInfo } from "@/lib/domain/auth/records";
 import type { CaptureJob } from "@/lib/domain/capture";
 import type { SnapshotGraph } from "@/lib/domain/graph/model";
 import type { IngestWarning, Policy } from "@/lib/domain/model";
 import type { SnapshotView } from "@/lib/domain/snapshot/view";
 import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
 
-export type { CaptureJob, SnapshotPage, SnapshotSummary };
+export type { ApiTokenInfo, CaptureJob, ShareLinkInfo, SnapshotPage, SnapshotSummary };
 
 /** GET /api/snapshots/{id}/view */
 export type SnapshotViewResponse = SnapshotView & { summary: SnapshotSummary };
@@ -105,4 +106,24 @@ export const snapshotGraphQuery = (id: string) =>
     queryKey: ["snapshots", id, "graph"] as const,
     queryFn: () => apiFetch<SnapshotGraph>(`/api/snapshots/${encodeURIComponent(id)}/graph`),
     staleTime: Infinity,
+  });
+
+/** GET /api/snapshots/{id}/links: the snapshot's share links (editors and viewers). */
+export const shareLinksQuery = (id: string) =>
+  queryOptions({
+    queryKey: ["snapshots", id, "links"] as const,
+    queryFn: () => apiFetch<{ items: ShareLinkInfo[] }>(`/api/snapshots/${encodeURIComponent(id)}/links`),
+  });
+
+/** POST /api/snapshots/{id}/links */
+export interface ShareLinkCreated {
+  url: string;
+  link: ShareLinkInfo;
+}
+
+/** GET /api/admin/tokens */
+export const apiTokensQuery = () =>
+  queryOptions({
+    queryKey: ["admin", "tokens"] as const,
+    queryFn: () => apiFetch<{ items: ApiTokenInfo[] }>("/api/admin/tokens"),
   });

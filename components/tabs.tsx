@@ -11,11 +11,15 @@ export interface TabItem {
 }
 
 /**
- * WAI-ARIA tabs with automatic activation (arrow keys, Home, End). Hidden panels stay mounted so
- * each keeps its filter, sort and page while another is shown.
+ * WAI-ARIA tabs with automatic activation (arrow keys, Home, End). A panel is rendered the first
+ * time it is shown (the server renders the first one only: a page of many big tables otherwise
+ * costs every viewer all of them), then stays mounted so it keeps its filter, sort and page while
+ * another is shown.
  */
 export function Tabs({ label, tabs, id }: { label: string; tabs: readonly TabItem[]; /** The tab list's id, for links to it. */ id?: string }) {
   const [selected, setSelected] = useState(tabs[0]?.id);
+  const [opened, setOpened] = useState<ReadonlySet<string | undefined>>(() => new Set([tabs[0]?.id]));
+  if (!opened.has(selected)) setOpened(new Set([...opened, selected])); // React's "adjust state while rendering"
   const buttons = useRef(new Map<string, HTMLButtonElement>());
   const base = useId();
 
@@ -67,7 +71,7 @@ export function Tabs({ label, tabs, id }: { label: string; tabs: readonly TabIte
           tabIndex={0}
           className="tabpanel"
         >
-          {tab.content}
+          {opened.has(tab.id) && tab.content}
         </div>
       ))}
     </div>

@@ -36,6 +36,28 @@ const EnvSchema = z.object({
   MESHLENS_CAPTURE_INTERVAL: z.string().optional(),
   /** The Chromium that renders PDF reports (Debian's package by default). */
   CHROMIUM_PATH: z.string().default("/usr/bin/chromium"),
+  /** The bootstrap admin: user name, and its password (or a file holding it). */
+  MESHLENS_ADMIN_USER: z.string().min(1).max(100).optional(),
+  MESHLENS_ADMIN_PASSWORD: z.string().min(1).optional(),
+  MESHLENS_ADMIN_PASSWORD_FILE: z.string().optional(),
+  /** OpenID Connect sign-in: the provider's issuer URL and this app's client. */
+  MESHLENS_OIDC_ISSUER: z.string().url().optional(),
+  MESHLENS_OIDC_CLIENT_ID: z.string().optional(),
+  MESHLENS_OIDC_CLIENT_SECRET: z.string().optional(),
+  /** The claim that lists the user's groups, and `group=role` pairs (comma-separated). */
+  /** Scopes asked for; add the one that releases the groups claim if the provider needs it (e.g. `groups`). */
+  MESHLENS_OIDC_SCOPES: z.string().default("openid profile email"),
+  MESHLENS_OIDC_ROLES_CLAIM: z.string().default("groups"),
+  MESHLENS_OIDC_ROLE_MAP: z.string().default(""),
+  /** The role of OIDC users no mapped group matches; `none` refuses them. */
+  MESHLENS_OIDC_DEFAULT_ROLE: z.enum(["viewer", "editor", "admin", "none"]).default("viewer"),
+  /** A session ends after this many minutes without a request, and this many hours after sign-in. */
+  MESHLENS_SESSION_IDLE_MINUTES: z.coerce.number().positive().default(720),
+  MESHLENS_SESSION_MAX_HOURS: z.coerce.number().positive().default(168),
+  /** Longest life of a share link, in days (links default to 7 days, or this if shorter). */
+  MESHLENS_SHARE_MAX_DAYS: z.coerce.number().positive().default(30),
+  /** `true` (set by `npm run demo`): visitors who are not signed in browse as a demo viewer. */
+  MESHLENS_DEMO: z.enum(["true", "false"]).default("false"),
 });
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -20,6 +20,7 @@ import { benchFigure } from "./bench/figure";
 import { generateManifests } from "./bench/generate-manifests";
 import { graphFigures } from "./bench/graph";
 import { reportFigures } from "./bench/report";
+import { viewersFigures } from "./bench/viewers";
 
 const WORKLOADS = 5000;
 const POLICIES = 2000;
@@ -175,6 +176,7 @@ try {
   await captureFigures(figure);
   await graphFigures(figure, database.url);
   await reportFigures(figure);
+  await viewersFigures(figure, database.url);
 } finally {
   await disconnectDb();
   await database.stop();

@@ -5,15 +5,21 @@ import { CompareWith } from "./compare-with";
 import { DeleteSnapshotButton } from "./delete-snapshot-button";
 import { DownloadReportButton } from "./download-report-button";
 
-/** Name, where the snapshot came from, its PDF report, and the one change allowed: deleting it. */
-export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
+/**
+ * Name, where the snapshot came from, its PDF report, and the one change allowed: deleting it
+ * (editors). A share-link visitor has no way back to the list or to other snapshots: the link
+ * grants this snapshot (and its report) only.
+ */
+export function SnapshotHeader({ view, canEdit, shared }: { view: SnapshotViewResponse; canEdit: boolean; shared: boolean }) {
   const { summary, source, meshConfig } = view;
   return (
     <div className="page-header">
       <div>
-        <p className="back-link">
-          <Link href="/">← All snapshots</Link>
-        </p>
+        {!shared && (
+          <p className="back-link">
+            <Link href="/">← All snapshots</Link>
+          </p>
+        )}
         <h1>{view.name}</h1>
         <dl className="meta">
           <div>
@@ -59,10 +65,10 @@ export function SnapshotHeader({ view }: { view: SnapshotViewResponse }) {
           </div>
         </dl>
       </div>
-      <CompareWith id={summary.id} cluster={view.cluster} capturedAt={view.capturedAt} />
+      {!shared && <CompareWith id={summary.id} cluster={view.cluster} capturedAt={view.capturedAt} />}
       <div className="header-actions">
         <DownloadReportButton id={summary.id} />
-        <DeleteSnapshotButton id={summary.id} name={view.name} />
+        {canEdit && <DeleteSnapshotButton id={summary.id} name={view.name} />}
       </div>
     </div>
   );

@@ -7,9 +7,6 @@ import { renderReportPdf, type RenderedReport } from "./pdf";
 export { closeReportBrowser } from "./pdf";
 export { REPORT_CSP } from "./document";
 
-/** Who asks, until sign-in exists: visibly not an identity (the lead wires the signed-in user here). */
-export const UNAUTHENTICATED = "unauthenticated request";
-
 /** A stored snapshot's audit report as a PDF, and the file name to save it under. */
 export async function snapshotReportPdf(id: string, options: { generatedBy: string; generatedAt?: Date }): Promise<RenderedReport & { filename: string }> {
   const { summary, snapshot } = await getSnapshot(id);

@@ -25,7 +25,7 @@ export const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-sr
 export interface ReportInput {
   summary: SnapshotSummary;
   snapshot: Snapshot;
-  /** Who asked for the report (a user, `cli:<user>`, or "unauthenticated request"). */
+  /** Who asked for the report (see requesterName in lib/server/auth/principal.ts, or `cli:<user>`). */
   generatedBy: string;
   generatedAt: Date;
   /** Page of each section, once known (the second rendering pass); blank until then. */

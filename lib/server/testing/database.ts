@@ -8,5 +8,5 @@ export function connectTestDatabase() {
 }
 
 export async function emptyDatabase(): Promise<void> {
-  await db().$executeRawUnsafe('TRUNCATE "Snapshot", "SnapshotContent"');
+  await db().$executeRawUnsafe('TRUNCATE "Snapshot", "SnapshotContent", "ShareLink", "ShareLinkUse", "Session", "User", "ApiToken" CASCADE');
 }

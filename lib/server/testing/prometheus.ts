@@ -11,9 +11,9 @@
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { access, constants, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { freePort } from "./free-port";
 
 export interface RunningPrometheus {
   /** `http://127.0.0.1:<port>` */
@@ -175,16 +175,6 @@ async function stopProcess(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no free port"))));
-    });
-  });
-}
 
 function tail(text: string): string {
   return text.length > STDERR_TAIL ? text.slice(-STDERR_TAIL) : text;

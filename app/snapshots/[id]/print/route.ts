@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/server/http";
-import { REPORT_CSP, snapshotReportHtml, UNAUTHENTICATED } from "@/lib/server/report";
+import { REPORT_CSP, snapshotReportHtml } from "@/lib/server/report";
+import { requesterName } from "@/lib/server/auth/principal";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -9,9 +10,9 @@ type Context = { params: Promise<{ id: string }> };
 const Params = z.object({ id: z.string().min(1).max(100) });
 
 /** The audit report as the HTML page the PDF is printed from, to read or print in a browser. */
-export const GET = route(async (_request, { params }: Context) => {
+export const GET = route(async (request, { params }: Context) => {
   const { id } = Params.parse(await params);
-  const html = await snapshotReportHtml(id, { generatedBy: UNAUTHENTICATED });
+  const html = await snapshotReportHtml(id, { generatedBy: await requesterName(request) });
   return new Response(html, {
     headers: {
       "content-type": "text/html; charset=utf-8",

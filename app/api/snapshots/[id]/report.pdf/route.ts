@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { route } from "@/lib/server/http";
-import { snapshotReportPdf, UNAUTHENTICATED } from "@/lib/server/report";
+import { snapshotReportPdf } from "@/lib/server/report";
+import { requesterName } from "@/lib/server/auth/principal";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
@@ -9,9 +10,9 @@ type Context = { params: Promise<{ id: string }> };
 const Params = z.object({ id: z.string().min(1).max(100) });
 
 /** The snapshot's audit report as a PDF download (rendered by headless Chromium; takes seconds). */
-export const GET = route(async (_request, { params }: Context) => {
+export const GET = route(async (request, { params }: Context) => {
   const { id } = Params.parse(await params);
-  const report = await snapshotReportPdf(id, { generatedBy: UNAUTHENTICATED });
+  const report = await snapshotReportPdf(id, { generatedBy: await requesterName(request) });
   return new Response(Buffer.from(report.pdf), {
     headers: {
       "content-type": "application/pdf",
