@@ -157,9 +157,14 @@ export class GraphController {
     cancelIdle(this.idle);
     const slice = (deadline?: IdleDeadline) => {
       if (this.prepared !== prepared) return;
+      // Not while the view moves: its frames come first.
+      if (this.moving) {
+        this.idle = requestIdle(slice);
+        return;
+      }
       this.picker ??= createPicker(prepared);
       const until = performance.now() + 8;
-      if (!this.picker.warm(() => (deadline ? deadline.timeRemaining() > 1 : performance.now() < until))) this.idle = requestIdle(slice);
+      if (!this.picker.warm(() => !this.moving && (deadline ? deadline.timeRemaining() > 2 : performance.now() < until))) this.idle = requestIdle(slice);
     };
     this.idle = requestIdle(slice);
   }

@@ -157,7 +157,7 @@ function edgeGridBuilder(p: PreparedGraph): { run(more: () => boolean): EdgeGrid
       while (next < m) {
         const e = next++;
         walk(e, (id) => cells[id]!.push(e));
-        if ((next & 255) === 0 && next < m && !more()) return null;
+        if ((next & 31) === 0 && next < m && !more()) return null;
       }
       const offsets = new Int32Array(cells.length + 1);
       cells.forEach((list, i) => (offsets[i + 1] = offsets[i]! + list.length));

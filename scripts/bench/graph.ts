@@ -172,6 +172,7 @@ async function measureSize(baseUrl: string, page: Page, size: Size, figure: Figu
   // No long task observed means none over 50 ms; the longest paint is then the better bound.
   const longest = interaction.longTasks.length ? Math.max(...interaction.longTasks) : interaction.longestPaint;
   figure(`graph-longest-task-while-interacting-${label}`, longest, "ms", "<= 200 ms");
+  console.log(`  (long tasks: ${interaction.longTasks.map((t) => t.toFixed(0)).join(", ") || "none"} ms; longest paint ${interaction.longestPaint.toFixed(0)} ms)`);
   const hover = await hovers(page);
   figure(`graph-hover-highlight-${label}`, median(hover), "ms", "<= 16 ms");
   console.log(`  (hover: ${hover.length} highlights, 95th percentile ${[...hover].sort((a, b) => a - b)[Math.floor(hover.length * 0.95)]?.toFixed(2)} ms)`);
