@@ -215,4 +215,12 @@ test("cluster data is shown as text, never run: a workload named like an HTML ta
   // Shown literally, and no element was created from it, no script ran.
   expect(await page.locator("img[src='x']").count()).toBe(0);
   expect(dialogs).toEqual([]);
+  // The SVG export holds it as text: no element but the SVG's own.
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export SVG" }).click()]);
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    return { texts: [...doc.querySelectorAll("text")].map((t) => t.textContent), images: doc.querySelectorAll("img, image, script, foreignObject").length };
+  }, readFileSync((await svg.path())!, "utf8"));
+  expect(parsed.texts).toContain(hostile); // the workload's short name
+  expect(parsed.images).toBe(0);
 });
