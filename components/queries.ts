@@ -43,12 +43,18 @@ export async function apiFetch<T>(path: string, init?: RequestInit): Promise<T> 
     throw new ApiError("Could not reach the Meshlens server. Check that it is running and try again.", 0);
   }
   if (response.status === 204) return undefined as T;
-  const body: unknown = await response.json().catch(() => null);
+  const body: unknown = await readJson(response).catch(() => null);
   if (!response.ok) {
     const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
     throw new ApiError(error?.message ?? `The server answered HTTP ${response.status}.`, response.status, error?.code);
   }
   return body as T;
+}
+
+/** A JSON body, or JSON the server sent gzipped as `application/gzip` (see the graph endpoint). */
+async function readJson(response: Response): Promise<unknown> {
+  if (response.headers.get("content-type") !== "application/gzip" || !response.body) return response.json();
+  return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
 }
 
 /** Snapshots per page of the list. */
@@ -104,7 +110,11 @@ export interface CaptureStarted {
 export const snapshotGraphQuery = (id: string) =>
   queryOptions({
     queryKey: ["snapshots", id, "graph"] as const,
-    queryFn: () => apiFetch<SnapshotGraph>(`/api/snapshots/${encodeURIComponent(id)}/graph`),
+    // Gzipped once on the server and inflated here: megabytes of JSON, not compressed per request.
+    queryFn: () =>
+      apiFetch<SnapshotGraph>(`/api/snapshots/${encodeURIComponent(id)}/graph`, {
+        headers: typeof DecompressionStream === "function" ? { accept: "application/gzip, application/json;q=0.9" } : {},
+      }),
     staleTime: Infinity,
   });
 

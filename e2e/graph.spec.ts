@@ -129,6 +129,18 @@ test("the demo as a security reviewer walks it: plaintext edge, evidence, filter
   await expect(selection.getByRole("heading", { name: "blog/blog-postgres-backup[CronJob]" })).toBeVisible();
   await page.goBack();
   await expect(selection.getByRole("heading", { name: "blog/blog-postgres-backup[CronJob]" })).toBeHidden();
+
+  // Focus on frontend: itself, its peers (the ingress gateway and loadgenerator calling it; the six
+  // shop-core services and shippingservice it calls) = 10 nodes; its 9 edges, plus those among the
+  // peers (checkout -> cart, currency, productcatalog, shipping; recommendation -> productcatalog) = 14.
+  await page.getByRole("searchbox", { name: "Find nodes" }).fill("frontend");
+  await page.getByRole("searchbox", { name: "Find nodes" }).press("Enter");
+  await page.getByRole("searchbox", { name: "Find nodes" }).fill("");
+  await selection.getByRole("button", { name: "Focus on its neighbourhood" }).click();
+  await expect(canvas).toHaveAccessibleName("Graph of 10 nodes and 14 edges");
+  await expect(page).toHaveURL(/g_focus=shop-web%2Ffrontend%5BDeployment%5D/);
+  await page.getByRole("button", { name: "Show everything" }).click();
+  await expect(canvas).toHaveAccessibleName("Graph of 22 nodes and 30 edges");
 });
 
 test("a small graph: walk it by keyboard, click a node, search, switch layers, reopen from the link, export", async ({ page, request }) => {
@@ -215,4 +227,12 @@ test("cluster data is shown as text, never run: a workload named like an HTML ta
   // Shown literally, and no element was created from it, no script ran.
   expect(await page.locator("img[src='x']").count()).toBe(0);
   expect(dialogs).toEqual([]);
+  // The SVG export holds it as text: no element but the SVG's own.
+  const [svg] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Export SVG" }).click()]);
+  const parsed = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    return { texts: [...doc.querySelectorAll("text")].map((t) => t.textContent), images: doc.querySelectorAll("img, image, script, foreignObject").length };
+  }, readFileSync((await svg.path())!, "utf8"));
+  expect(parsed.texts).toContain(hostile); // the workload's short name
+  expect(parsed.images).toBe(0);
 });

@@ -26,7 +26,8 @@ export interface GraphProbe {
   /** Main-thread time (ms) from a pointer move over something new to its highlight drawn. */
   hovers: number[];
 }
-const requestIdle = (callback: () => void): number => (typeof requestIdleCallback === "function" ? requestIdleCallback(callback, { timeout: 2000 }) : window.setTimeout(callback, 200));
+const requestIdle = (callback: (deadline?: IdleDeadline) => void): number =>
+  typeof requestIdleCallback === "function" ? requestIdleCallback(callback) : window.setTimeout(callback, 50);
 const cancelIdle = (handle: number) => (typeof cancelIdleCallback === "function" ? cancelIdleCallback(handle) : window.clearTimeout(handle));
 const probe = (): GraphProbe | undefined => (globalThis as { __meshlensGraphProbe?: GraphProbe }).__meshlensGraphProbe;
 
@@ -150,14 +151,22 @@ export class GraphController {
     if (first) this.pendingViewport = viewport ?? "fit";
     this.applyPendingViewport();
     this.schedule();
-    // Picking indexes are built while idle, so the first hover does not wait for them.
+    // Picking indexes are built in slices while idle, so the first hover does not wait for them
+    // and no slice holds the main thread for long.
     const prepared = this.prepared;
     cancelIdle(this.idle);
-    this.idle = requestIdle(() => {
+    const slice = (deadline?: IdleDeadline) => {
       if (this.prepared !== prepared) return;
+      // Not while the view moves: its frames come first.
+      if (this.moving) {
+        this.idle = requestIdle(slice);
+        return;
+      }
       this.picker ??= createPicker(prepared);
-      this.picker.warm();
-    });
+      const until = performance.now() + 8;
+      if (!this.picker.warm(() => !this.moving && (deadline ? deadline.timeRemaining() > 2 : performance.now() < until))) this.idle = requestIdle(slice);
+    };
+    this.idle = requestIdle(slice);
   }
 
   /** Moves the view to a viewport (the history's), without reporting it back as the user's move. */

@@ -21,8 +21,8 @@ const MAX_CELLS = 128;
 export interface Picker {
   /** The node or edge at a point in layout units, at zoom `k`, among what `layer` draws. */
   pick(x: number, y: number, k: number, layer: GraphLayer): Picked | null;
-  /** Builds the edge index now (else on the first pick that needs it). */
-  warm(): void;
+  /** Builds the edge index while `more()` allows (else the first pick that needs it finishes it); true once built. */
+  warm(more: () => boolean): boolean;
 }
 
 export function createPicker(p: PreparedGraph): Picker {
@@ -31,17 +31,19 @@ export function createPicker(p: PreparedGraph): Picker {
     .y((i) => p.ny[i]!)
     .addAll(Array.from(p.nodeOrder));
   let grid: EdgeGrid | null = null;
+  const builder = edgeGridBuilder(p);
   const stamps = new Int32Array(p.edgeFlags.length);
   let query = 0;
 
   return {
-    warm() {
-      grid ??= buildEdgeGrid(p);
+    warm(more) {
+      grid ??= builder.run(more);
+      return grid !== null;
     },
     pick(x, y, k, layer) {
       const node = pickNode(nodes, x, y, k);
       if (node !== undefined) return { kind: "node", index: node, id: p.graph.nodes[node]!.id };
-      grid ??= buildEdgeGrid(p);
+      grid ??= builder.run(() => true)!;
       const tolerance = TOLERANCE / k;
       const { cell, columns, rows, minX, minY, offsets, items } = grid;
       const c0 = Math.max(0, Math.floor((x - tolerance - minX) / cell) - 1);
@@ -101,7 +103,11 @@ interface EdgeGrid {
   items: Int32Array;
 }
 
-function buildEdgeGrid(p: PreparedGraph): EdgeGrid {
+/**
+ * Builds the edge grid in slices: `run(more)` indexes edges while `more()` allows, and returns the
+ * grid once every edge is in (null before), so the work can be spread over idle time.
+ */
+function edgeGridBuilder(p: PreparedGraph): { run(more: () => boolean): EdgeGrid | null } {
   const m = p.edgeFlags.length;
   let minX = Infinity;
   let minY = Infinity;
@@ -144,11 +150,20 @@ function buildEdgeGrid(p: PreparedGraph): EdgeGrid {
       last = id;
     }
   };
-  const offsets = new Int32Array(columns * rows + 1);
-  for (let e = 0; e < m; e++) walk(e, (id) => (offsets[id + 1]! += 1));
-  for (let i = 1; i < offsets.length; i++) offsets[i]! += offsets[i - 1]!;
-  const items = new Int32Array(offsets[offsets.length - 1]!);
-  const cursor = offsets.slice(0, -1);
-  for (let e = 0; e < m; e++) walk(e, (id) => (items[cursor[id]!++] = e));
-  return { cell, columns, rows, minX, minY, offsets, items };
+  const cells: number[][] = Array.from({ length: columns * rows }, () => []);
+  let next = 0;
+  return {
+    run(more) {
+      while (next < m) {
+        const e = next++;
+        walk(e, (id) => cells[id]!.push(e));
+        if ((next & 31) === 0 && next < m && !more()) return null;
+      }
+      const offsets = new Int32Array(cells.length + 1);
+      cells.forEach((list, i) => (offsets[i + 1] = offsets[i]! + list.length));
+      const items = new Int32Array(offsets[cells.length]!);
+      cells.forEach((list, i) => items.set(list, offsets[i]!));
+      return { cell, columns, rows, minX, minY, offsets, items };
+    },
+  };
 }

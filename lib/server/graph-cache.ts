@@ -1,9 +1,8 @@
 import "server-only";
 /**
  * Graph layouts are computed once per snapshot and kept (snapshots never change): a small
- * in-memory LRU by snapshot id, holding the JSON and its gzip. Serving the gzip as is matters:
- * left to the server's on-the-fly compression, a 5,000-workload graph (about 7 MB of JSON) took
- * most of a second on every request. A restart recomputes them, which takes milliseconds per
+ * in-memory LRU by snapshot id, holding the JSON and its gzip (the browser asks for the gzip: see
+ * the route). A restart recomputes them, which takes milliseconds per
  * thousand workloads (lib/domain/graph/layout.ts).
  */
 import { gzipSync } from "node:zlib";
