@@ -21,6 +21,7 @@ import { startEmbeddedPostgres } from "@/lib/server/db/embedded";
 import { migrateDatabase } from "@/lib/server/db/migrate";
 import { createSnapshot } from "@/lib/server/snapshots/store";
 import { buildApp, hasCurrentBuild, startApp } from "../lib/app-server";
+import { benchViewerSession } from "./session";
 import { benchFigure } from "./figure";
 import { generateManifests } from "./generate-manifests";
 
@@ -187,7 +188,10 @@ export async function graphFigures(figure: Figure, databaseUrl: string): Promise
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   try {
     const baseUrl = `http://127.0.0.1:${port}`;
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const session = await benchViewerSession();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addCookies([{ name: session.name, value: session.value, url: baseUrl }]);
+    const page = await context.newPage();
     // tsx compiles the functions passed to page.evaluate with esbuild's name helper: define it there.
     await page.addInitScript("window.__name = (f) => f;");
     await page.addInitScript(() => {
@@ -198,7 +202,11 @@ export async function graphFigures(figure: Figure, databaseUrl: string): Promise
 
     // The server's side: the layout is computed on the first request, then served from the cache
     // (gzipped, as the browser asks for it).
-    const get = async () => (await fetch(`${baseUrl}/api/snapshots/${id}/graph`, { headers: { accept: "application/gzip, application/json;q=0.9" } })).arrayBuffer();
+    const get = async () => {
+      const response = await fetch(`${baseUrl}/api/snapshots/${id}/graph`, { headers: { accept: "application/gzip, application/json;q=0.9", cookie: session.header } });
+      if (response.status !== 200) throw new Error(`The graph endpoint answered ${response.status}, not 200.`);
+      return response.arrayBuffer();
+    };
     await get();
     const times: number[] = [];
     for (let run = 0; run < 5; run++) {

@@ -5,10 +5,10 @@
  * and a full server render. Builds the app first when there is no current build.
  */
 import autocannon from "autocannon";
-import { createSession, upsertUser } from "@/lib/server/auth/sessions";
 import { seedDemo } from "@/lib/server/demo";
 import { freePort } from "@/lib/server/testing/free-port";
 import { buildApp, hasCurrentBuild, startApp } from "../lib/app-server";
+import { benchViewerSession } from "./session";
 
 type Figure = (name: string, value: number, unit: string, target: string) => void;
 
@@ -18,13 +18,12 @@ const SECONDS = 10;
 export async function viewersFigures(figure: Figure, databaseUrl: string): Promise<void> {
   if (!hasCurrentBuild()) buildApp();
   const { id } = await seedDemo();
-  const user = await upsertUser({ provider: "local", subject: "bench-viewer", name: "bench viewer", role: "viewer" });
-  const { token } = await createSession(user.id);
+  const session = await benchViewerSession();
   const port = await freePort();
   const app = await startApp({ host: "127.0.0.1", port, database: { url: databaseUrl, embedded: false, stop: async () => {} } });
   try {
     const url = `http://127.0.0.1:${port}/snapshots/${id}`;
-    const headers = { cookie: `meshlens_session=${token}` };
+    const headers = { cookie: session.header };
     const first = await fetch(url, { headers, redirect: "manual" });
     if (first.status !== 200) throw new Error(`The snapshot page answered ${first.status}, not 200: the bench cannot sign in.`);
     await autocannon({ url, headers, connections: 10, duration: 2 }); // warm-up: JIT, caches
