@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent } from "react";
 import { formatUtc } from "@/components/format";
 import { apiFetch, apiTokensQuery, type ApiTokenInfo } from "@/components/queries";
 import { ROLES, type Role } from "@/lib/domain/auth/roles";
+import { OneTimeSecret } from "@/components/one-time-secret";
 
 /** Creates (the secret is shown once), lists and revokes API tokens. */
 export function ApiTokensPanel() {
@@ -61,10 +62,7 @@ export function ApiTokensPanel() {
           </p>
         )}
         {create.data && (
-          <div role="status" className="alert alert-success share-created">
-            <label htmlFor={`${ids}-token`}>New token “{create.data.info.name}” (shown only now: copy it)</label>
-            <input id={`${ids}-token`} type="text" readOnly value={create.data.token} onFocus={(e) => e.target.select()} />
-          </div>
+          <OneTimeSecret id={`${ids}-token`} label={`New token “${create.data.info.name}”`} value={create.data.token} />
         )}
       </form>
       {tokens.error && (

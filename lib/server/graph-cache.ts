@@ -8,30 +8,24 @@ import "server-only";
 import { gzipSync } from "node:zlib";
 import { buildGraph } from "@/lib/domain/graph/build";
 import type { SnapshotGraph } from "@/lib/domain/graph/model";
+import { processCache } from "@/lib/server/process-cache";
 import { getSnapshot } from "@/lib/server/snapshots/store";
-
-const KEEP = 20;
 
 interface CachedGraph {
   json: string;
   gzip: Buffer;
 }
 
-const cache = ((globalThis as { __meshlensGraphs?: Map<string, CachedGraph> }).__meshlensGraphs ??= new Map());
+const cache = processCache<CachedGraph>("graphs", 20);
 
 /** The graph of a snapshot as JSON text, and gzipped, ready to send. */
 export async function snapshotGraph(id: string): Promise<CachedGraph> {
   const known = cache.get(id);
-  if (known !== undefined) {
-    cache.delete(id);
-    cache.set(id, known); // most recently used last
-    return known;
-  }
+  if (known !== undefined) return known;
   const { snapshot } = await getSnapshot(id);
   const json = JSON.stringify(buildGraph(snapshot) satisfies SnapshotGraph);
   const entry = { json, gzip: gzipSync(json, { level: 6 }) };
   cache.set(id, entry);
-  while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
   return entry;
 }
 

@@ -5,6 +5,7 @@ import { useId, useState, type FormEvent } from "react";
 import { formatUtc } from "@/components/format";
 import { apiFetch, shareLinksQuery, type ShareLinkCreated, type ShareLinkInfo } from "@/components/queries";
 import { shareLinkState } from "@/lib/domain/auth/records";
+import { OneTimeSecret } from "@/components/one-time-secret";
 
 /** The graph state of the page's current URL (what a link with "current view" reopens). */
 const currentView = () =>
@@ -67,10 +68,7 @@ function CreateShareLink({ id }: { id: string }) {
         </p>
       )}
       {create.data && (
-        <div role="status" className="alert alert-success share-created">
-          <label htmlFor={`${ids}-url`}>New share link (shown only now: copy it)</label>
-          <input id={`${ids}-url`} type="text" readOnly value={create.data.url} onFocus={(e) => e.target.select()} />
-        </div>
+        <OneTimeSecret id={`${ids}-url`} label="New share link" value={create.data.url} />
       )}
     </form>
   );

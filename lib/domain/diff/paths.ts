@@ -44,15 +44,17 @@ export function diffPaths(base: Snapshot, head: Snapshot, limit: number): Snapsh
     const s = { base: baseIndex.get(id), head: headIndex.get(id) };
     const endpointOnlyOneSide = s.base === undefined || s.head === undefined;
     const batch = { gained: [] as PathItem[], lost: [] as PathItem[], changed: [] as PathItem[] };
-    const headGroups = s.head === undefined ? [] : after.peersOf(s.head);
-    const baseGroups = s.base === undefined ? [] : before.peersOf(s.base);
+    // The engine's answers without copies: each lists the source itself, skipped here.
+    const headGroups = s.head === undefined ? [] : after.peerGroupsOf(s.head, { remember: false });
+    const baseGroups = s.base === undefined ? [] : before.peerGroupsOf(s.base, { remember: false });
     for (const group of headGroups) {
       const text = intern(group.connections.toString());
-      for (const d of group.destinations) headConnections[d] = text;
+      for (const d of group.destinations) if (d !== s.head) headConnections[d] = text;
     }
     for (const group of baseGroups) {
       const text = intern(group.connections.toString());
       for (const b of group.destinations) {
+        if (b === s.base) continue;
         const d = baseToHead[b]!;
         const now = d < 0 ? -1 : headConnections[d]!;
         if (d >= 0) matched[d] = 1;
@@ -67,6 +69,7 @@ export function diffPaths(base: Snapshot, head: Snapshot, limit: number): Snapsh
     }
     for (const group of headGroups) {
       for (const d of group.destinations) {
+        if (d === s.head) continue;
         if (matched[d] === 0) {
           if (gained.full) gained.count();
           else batch.gained.push(path(id, head.workloads[d]!.id, textOf[headConnections[d]!]!, endpointOnlyOneSide || newInHead[d] === 1));

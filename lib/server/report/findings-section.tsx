@@ -3,7 +3,7 @@ import { SEVERITIES, SEVERITY_RANK, type Finding, type Severity } from "@/lib/do
 import { compare } from "@/lib/domain/manifests/sort";
 import { evidenceText } from "@/lib/domain/report/evidence";
 import { REPORT_SECTIONS } from "./sections";
-import { SEVERITY_COLOURS } from "./svg";
+import { SEVERITY_COLORS } from "./svg";
 
 /** Lists in evidence longer than this are cut, with the number left out. */
 const EVIDENCE_ITEMS = 6;
@@ -40,7 +40,7 @@ function FindingArticle({ finding }: { finding: Finding }) {
     <article className="finding">
       <h3>{finding.title}</h3>
       <p className="meta">
-        <span className="severity" style={{ color: SEVERITY_COLOURS[finding.severity] }}>{finding.severity}</span> · {finding.kind} · <code>{finding.id}</code>
+        <span className="severity" style={{ color: SEVERITY_COLORS[finding.severity] }}>{finding.severity}</span> · {finding.kind} · <code>{finding.id}</code>
       </p>
       <p>Subjects: {finding.subjects.join(", ")}</p>
       <p>

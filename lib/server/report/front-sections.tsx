@@ -5,7 +5,7 @@ import { edgesByEncryption, findingsBySeverity } from "@/lib/domain/report/figur
 import { namespaceGraph } from "@/lib/domain/report/namespace-graph";
 import { raw } from "./html/jsx-runtime";
 import { CONTENTS_TITLE, REPORT_SECTIONS, REPORT_TITLE, telemetryText, type ReportInput } from "./sections";
-import { BarChart, EDGE_STYLES, EdgeSample, NamespaceGraphSvg, SEVERITY_COLOURS } from "./svg";
+import { BarChart, EDGE_STYLES, EdgeSample, NamespaceGraphSvg, SEVERITY_COLORS } from "./svg";
 
 /** Aggregated namespace edges drawn at most (the heaviest). */
 const GRAPH_EDGES = 400;
@@ -96,7 +96,7 @@ export function ExecutiveSummary({ snapshot }: { snapshot: Snapshot }) {
       ) : (
         <p className="hint">This snapshot was stored before findings existed: no analysis figures.</p>
       )}
-      <BarChart title="Findings by severity" bars={bySeverity} colours={SEVERITY_COLOURS} />
+      <BarChart title="Findings by severity" bars={bySeverity} colours={SEVERITY_COLORS} />
       <BarChart title="Observed edges by encryption" bars={edgesByEncryption(snapshot)} />
     </section>
   );
@@ -124,7 +124,7 @@ export function GraphSection({ snapshot }: { snapshot: Snapshot }) {
         {SEVERITIES.map((s) => (
           <li key={s}>
             <svg viewBox="0 0 12 12" width="12" height="12" aria-hidden="true">
-              <circle cx="6" cy="6" r="4.5" fill="#ffffff" stroke={SEVERITY_COLOURS[s]} strokeWidth="2.5" />
+              <circle cx="6" cy="6" r="4.5" fill="#ffffff" stroke={SEVERITY_COLORS[s]} strokeWidth="2.5" />
             </svg>{" "}
             worst finding {s}
           </li>

@@ -6,25 +6,13 @@
 import { placeBars, type Bar } from "@/lib/domain/report/figures";
 import type { NamespaceEdge, NamespaceGraph, NamespaceNode } from "@/lib/domain/report/namespace-graph";
 import type { EdgeState } from "@/lib/domain/graph/model";
-import type { Severity } from "@/lib/domain/model";
+import { EDGE_STYLES, SEVERITY_COLORS } from "@/lib/domain/graph/styles";
 
-export const SEVERITY_COLOURS: Record<Severity, string> = {
-  critical: "#7f1d1d",
-  high: "#b91c1c",
-  medium: "#b45309",
-  low: "#1d4ed8",
-  info: "#4b5563",
-};
+/** The app graph's own styles (lib/domain/graph/styles.ts): the report reads like the screen. */
+export { EDGE_STYLES, SEVERITY_COLORS } from "@/lib/domain/graph/styles";
 
-/** Colour and dash per edge state: the dash tells the state apart without colour (print, colour blindness). */
-export const EDGE_STYLES: Record<EdgeState, { colour: string; dash: string; label: string }> = {
-  mtls: { colour: "#15803d", dash: "", label: "all mTLS" },
-  mixed: { colour: "#c2410c", dash: "6 3", label: "partly mTLS" },
-  plaintext: { colour: "#b91c1c", dash: "2 2", label: "plaintext" },
-  unknown: { colour: "#6b7280", dash: "1 4", label: "encryption unknown (only the source reported)" },
-  egress: { colour: "#1d4ed8", dash: "8 3 2 3", label: "leaving the cluster" },
-  "allowed-unused": { colour: "#9ca3af", dash: "4 4", label: "allowed, unused" },
-};
+/** An SVG stroke-dasharray for a style's dash pattern (absent for a solid line). */
+const dashArray = (state: EdgeState) => (EDGE_STYLES[state].dash.length > 0 ? EDGE_STYLES[state].dash.join(" ") : undefined);
 
 /** Horizontal bars with their labels and values; `colours` per label where they mean something. */
 export function BarChart({ title, bars, colours }: { title: string; bars: readonly Bar[]; colours?: Record<string, string> }) {
@@ -82,27 +70,26 @@ export function NamespaceGraphSvg({ graph }: { graph: NamespaceGraph }) {
       <defs>
         {Object.entries(EDGE_STYLES).map(([state, style]) => (
           <marker key={state} id={`arrow-${state}`} viewBox="0 0 10 10" refX="9" refY="5" markerUnits="userSpaceOnUse" markerWidth="9" markerHeight="9" orient="auto-start-reverse">
-            <path d="M0 0 L10 5 L0 10 z" fill={style.colour} />
+            <path d="M0 0 L10 5 L0 10 z" fill={style.color} />
           </marker>
         ))}
       </defs>
       {graph.edges.map((e) => {
-        const style = EDGE_STYLES[e.state];
         return (
           <path
             key={`${e.source}>${e.target}`}
             d={edgePath(e, byId)}
             fill="none"
-            stroke={style.colour}
+            stroke={EDGE_STYLES[e.state].color}
             strokeWidth={Math.min(4, 0.8 + Math.log2(e.edges))}
-            strokeDasharray={style.dash || undefined}
+            strokeDasharray={dashArray(e.state)}
             markerEnd={`url(#arrow-${e.state})`}
           />
         );
       })}
       {graph.nodes.map((n) => {
         const r = nodeRadius(n);
-        const ring = n.worstSeverity ? SEVERITY_COLOURS[n.worstSeverity] : "#6b7280";
+        const ring = n.worstSeverity ? SEVERITY_COLORS[n.worstSeverity] : "#6b7280";
         const below = n.y >= graph.size / 2;
         return (
           <g key={n.id}>
@@ -124,10 +111,9 @@ export function NamespaceGraphSvg({ graph }: { graph: NamespaceGraph }) {
 
 /** One short line in the style of an edge state, for the legend. */
 export function EdgeSample({ state }: { state: EdgeState }) {
-  const style = EDGE_STYLES[state];
   return (
     <svg viewBox="0 0 40 10" width="40" height="10" aria-hidden="true">
-      <line x1="0" y1="5" x2="40" y2="5" stroke={style.colour} strokeWidth="2" strokeDasharray={style.dash || undefined} />
+      <line x1="0" y1="5" x2="40" y2="5" stroke={EDGE_STYLES[state].color} strokeWidth="2" strokeDasharray={dashArray(state)} />
     </svg>
   );
 }

@@ -6,6 +6,7 @@ import "server-only";
  */
 import { z } from "zod";
 import { diffSnapshots, DEFAULT_DIFF_LIMIT, type SnapshotDiff } from "@/lib/domain/diff";
+import { processCache } from "../process-cache";
 import { getSnapshot, getSnapshotSummary, type SnapshotSummary } from "./store";
 
 /** What the API, the page and the CLI get: the two snapshots' summaries and the diff. */
@@ -23,21 +24,16 @@ export const DiffQuerySchema = z.object({
 });
 export type DiffQuery = z.infer<typeof DiffQuerySchema>;
 
-const KEEP = 10;
-const cache = ((globalThis as { __meshlensDiffs?: Map<string, SnapshotDiff> }).__meshlensDiffs ??= new Map());
+const cache = processCache<SnapshotDiff>("diffs", 10);
 
 /** What changed from snapshot `from` to snapshot `to`: 404 for an unknown id, 422 across clusters. */
 export async function snapshotDiff({ from, to, limit }: DiffQuery): Promise<SnapshotDiffResult> {
   const [fromSummary, toSummary] = await Promise.all([getSnapshotSummary(from), getSnapshotSummary(to)]);
   const key = JSON.stringify([from, to, limit]);
   let diff = cache.get(key);
-  if (diff) {
-    cache.delete(key);
-  } else {
+  if (!diff) {
     const [base, head] = await Promise.all([getSnapshot(from), getSnapshot(to)]);
-    diff = diffSnapshots(base.snapshot, head.snapshot, { limit });
+    cache.set(key, (diff = diffSnapshots(base.snapshot, head.snapshot, { limit })));
   }
-  cache.set(key, diff); // most recently used last
-  while (cache.size > KEEP) cache.delete(cache.keys().next().value!);
   return { from: fromSummary, to: toSummary, diff };
 }

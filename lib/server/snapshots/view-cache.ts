@@ -5,22 +5,16 @@ import "server-only";
  * on every server process; only the document load and the view computation are saved.
  */
 import { snapshotView, type SnapshotView } from "@/lib/domain/snapshot/view";
+import { processCache } from "../process-cache";
 import { getSnapshot, getSnapshotSummary, type SnapshotSummary } from "./store";
 
-const KEEP = 20;
-const cache = ((globalThis as { __meshlensViews?: Map<string, SnapshotView> }).__meshlensViews ??= new Map());
+const cache = processCache<SnapshotView>("views", 20);
 
 /** The view of a snapshot and its summary (404 AppError when it does not exist). */
 export async function cachedSnapshotView(id: string): Promise<SnapshotView & { summary: SnapshotSummary }> {
   const summary = await getSnapshotSummary(id);
   const key = `${id}:${summary.contentHash}`;
   let view = cache.get(key);
-  if (view) {
-    cache.delete(key);
-  } else {
-    view = snapshotView((await getSnapshot(id)).snapshot);
-    while (cache.size >= KEEP) cache.delete(cache.keys().next().value!);
-  }
-  cache.set(key, view); // most recently used last
+  if (!view) cache.set(key, (view = snapshotView((await getSnapshot(id)).snapshot)));
   return { ...view, summary };
 }
