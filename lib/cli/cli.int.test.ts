@@ -26,7 +26,7 @@ describe("meshlens snapshot", () => {
     });
     try {
       const result = await meshlens("snapshot", "--kubeconfig", api.kubeconfigPath, "--namespace", "shop", "--json");
-      expect(result.code).toBe(0);
+      expect(result.code, result.stderr).toBe(0);
       const out = JSON.parse(result.stdout) as { id: string; url: string; summary: Record<string, unknown>; coverageGaps: { resource: string; namespace: string }[] };
       expect(out.url).toBe(`https://meshlens.example/snapshots/${out.id}`);
       // Gaps: the pods it may not list, and Istio not being installed (its six policy kinds).
@@ -49,22 +49,22 @@ describe("meshlens snapshot", () => {
 
   it("reads files instead, says when telemetry failed, and refuses bad options", async () => {
     const result = await meshlens("snapshot", "--manifests", "lib/cli/testdata/connectivity", "--prometheus", "http://127.0.0.1:1", "--prometheus-timeout", "2s");
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/Stored ".*": 2 namespaces, 2 workloads, .*no telemetry \(Prometheus at http:\/\/127\.0\.0\.1:1 is unreachable/);
     const bad = await meshlens("snapshot", "--manifests", "lib/cli/testdata/connectivity", "--prometheus", "http://127.0.0.1:1", "--window", "an hour");
-    expect(bad.code).toBe(2);
+    expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toContain('--window: "an hour" is not a duration');
     const mixed = await meshlens("snapshot", "--manifests", "x.yaml", "--context", "prod");
-    expect(mixed.code).toBe(2);
+    expect(mixed.code, mixed.stderr).toBe(2);
     expect(mixed.stderr).toContain("--manifests reads files: it cannot be combined with --kubeconfig, --context or --namespace.");
     // Credentials are read before anything starts: a missing file or an unknown context fails at once.
     const missing = await meshlens("snapshot", "--kubeconfig", "/nonexistent/kubeconfig");
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toContain("cannot read the kubeconfig /nonexistent/kubeconfig");
     const kubeconfig = join(await mkdtemp(join(tmpdir(), "meshlens-kc-")), "config");
     await writeFile(kubeconfig, "apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: 'http://127.0.0.1:1'}}]\ncontexts: [{name: staging, context: {cluster: c}}]\ncurrent-context: staging\n");
     const unknown = await meshlens("snapshot", "--kubeconfig", kubeconfig, "--context", "prod");
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toContain("unknown context prod: the kubeconfig has: staging");
     expect(unknown.stderr).not.toContain("PostgreSQL");
     expect(await prisma.snapshot.count()).toBe(1);
@@ -81,7 +81,7 @@ describe("meshlens analyze and recommend", () => {
 
   it("analyzes the demo with its recorded hour: every kind of finding, as JSON, SARIF and text, without a database", async () => {
     const json = await meshlens("analyze", "lib/demo/manifests", ...telemetry(), "--format", "json");
-    expect(json.code).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
     const out = JSON.parse(json.stdout) as { summary: { findings: Record<string, number> }; findings: { id: string; kind: string; severity: string; remediation: { summary: string } }[] };
     expect(new Set(out.findings.map((f) => f.kind)).size).toBe(9);
     expect(out.findings[0]).toMatchObject({ id: "traffic-contradicts-policy:shop-core/netshoot-debug[Pod],shop-core/cartservice[Deployment]", severity: "critical" });
@@ -92,25 +92,25 @@ describe("meshlens analyze and recommend", () => {
     expect(sarif.runs[0]!.results).toHaveLength(out.findings.length);
 
     const gate = await meshlens("analyze", "lib/demo/manifests", ...telemetry(), "--fail-on", "critical");
-    expect(gate.code).toBe(3);
+    expect(gate.code, gate.stderr).toBe(3);
     expect(gate.stdout).toMatch(/^Findings: \d+ \(1 critical, /);
     expect(gate.stderr).toContain("meshlens: 1 findings at or above critical");
     // Without telemetry only what the manifests alone show (no traffic contradicts anything).
     const plain = await meshlens("analyze", "lib/demo/manifests", "--fail-on", "critical");
-    expect(plain.code).toBe(0);
+    expect(plain.code, plain.stderr).toBe(0);
     expect(await prisma.snapshot.count()).toBe(0);
   }, 60_000);
 
   it("writes least-privilege policies per namespace from the observed traffic", async () => {
     const dir = await mkdtemp(join(tmpdir(), "meshlens-recommend-"));
     const result = await meshlens("recommend", "lib/demo/manifests", ...telemetry(), "--namespace", "blog", "--out", dir);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/wrote .*blog\.yaml: \d+ objects/);
     const yaml = await readFile(join(dir, "blog.yaml"), "utf8");
     expect(yaml).toContain("kind: NetworkPolicy");
     expect(yaml).toContain("name: meshlens-default-deny");
     const missing = await meshlens("recommend", "lib/demo/manifests");
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toContain("give --prometheus");
   }, 60_000);
 });
@@ -118,7 +118,7 @@ describe("meshlens analyze and recommend", () => {
 describe("meshlens CLI", () => {
   it("imports a directory of manifests and prints the id and URL", async () => {
     const result = await meshlens("import", "lib/demo/manifests", "--name", "demo via CLI", "--cluster", "demo");
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     const [id, url] = result.stdout.trim().split("\n");
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(url).toBe(`https://meshlens.example/snapshots/${id}`);
@@ -131,7 +131,7 @@ describe("meshlens CLI", () => {
   it("lists snapshots, as a table and as JSON", async () => {
     await meshlens("import", "lib/demo/manifests/blog.yaml", "--name", "blog only");
     const table = await meshlens("list");
-    expect(table.code).toBe(0);
+    expect(table.code, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/unnamed-cluster\s+4 workloads\s+0 policies\s+blog only/);
     const json = JSON.parse((await meshlens("list", "--json")).stdout);
     expect(json.map((s: { name: string }) => s.name)).toEqual(["blog only"]);
@@ -139,12 +139,12 @@ describe("meshlens CLI", () => {
 
   it("fails with a clear message, exit code 2 and nothing stored on bad input", async () => {
     const missing = await meshlens("import", "no/such/dir");
-    expect(missing.code).toBe(2);
+    expect(missing.code, missing.stderr).toBe(2);
     expect(missing.stderr).toContain("meshlens: no such file or directory: no/such/dir");
     const dir = await mkdtemp(join(tmpdir(), "meshlens-cli-"));
     await writeFile(join(dir, "broken.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\nkind: [\n");
     const bad = await meshlens("import", dir);
-    expect(bad.code).toBe(2);
+    expect(bad.code, bad.stderr).toBe(2);
     expect(bad.stderr).toContain(`meshlens: ${dir}/broken.yaml, document 2: line 6`);
     expect(await prisma.snapshot.count()).toBe(0);
   }, 60_000);
@@ -158,7 +158,7 @@ describe("meshlens CLI", () => {
 
   it("prints the allowed connections in np-guard's notation, as text and JSON", async () => {
     const text = await meshlens("connectivity", "lib/cli/testdata/connectivity");
-    expect(text.code).toBe(0);
+    expect(text.code, text.stderr).toBe(0);
     // Hand-derived: back is default-deny for ingress except api from front/web on http=8080;
     // front is not isolated at all, and nothing is isolated for egress.
     expect(text.stdout.trim().split("\n")).toEqual([
@@ -183,7 +183,7 @@ describe("meshlens CLI", () => {
       { src: "front/web[Deployment]", dst: "back/api[Deployment]", conn: "TCP 8080", allowedBy: { ingress: ["back/api-from-web[NetworkPolicy] ingress rule 0"], egress: "not isolated" }, mtls: "plaintext" },
     ]);
     const unknown = await meshlens("connectivity", "lib/cli/testdata/connectivity", "--focus", "api");
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toContain("--focus: no workload api in the input. Did you mean back/api[Deployment]?");
   }, 60_000);
 });

@@ -18,7 +18,7 @@ async function importVersion(content: string, name: string, cluster: string): Pr
   const dir = await mkdtemp(join(tmpdir(), "meshlens-diff-"));
   await writeFile(join(dir, "shop.yaml"), content);
   const result = await meshlens("import", dir, "--name", name, "--cluster", cluster, "--json");
-  expect(result.code).toBe(0);
+  expect(result.code, result.stderr).toBe(0);
   return (JSON.parse(result.stdout) as { snapshot: { id: string } }).snapshot.id;
 }
 
@@ -28,7 +28,7 @@ describe("meshlens diff", () => {
     const v2 = await importVersion(SHOP_V2, "shop v2", "prod");
 
     const text = await meshlens("diff", v1, v2);
-    expect(text.code).toBe(0);
+    expect(text.code, text.stderr).toBe(0);
     const lines = text.stdout.split("\n");
     expect(lines[0]).toMatch(new RegExp(`^Cluster prod: "shop v1" \\(${v1}, captured .* UTC\\) -> "shop v2" \\(${v2}, captured .* UTC\\)$`));
     // The counts the unit test checks item by item (lib/domain/diff/diff.test.ts).
@@ -49,7 +49,7 @@ describe("meshlens diff", () => {
     expect(text.stdout.trimEnd().split("\n").at(-1)).toBe(`https://meshlens.example/diff?from=${v1}&to=${v2}`);
 
     const json = await meshlens("diff", v1, v2, "--json", "--limit", "2");
-    expect(json.code).toBe(0);
+    expect(json.code, json.stderr).toBe(0);
     const result = JSON.parse(json.stdout) as { from: { id: string }; to: { id: string }; diff: SnapshotDiff };
     expect([result.from.id, result.to.id]).toEqual([v1, v2]);
     expect(result.diff.limit).toBe(2);
@@ -60,11 +60,15 @@ describe("meshlens diff", () => {
   it("says which id is unknown, and refuses snapshots of different clusters", async () => {
     const v1 = await importVersion(SHOP_V1, "shop v1", "prod");
     const unknown = await meshlens("diff", v1, "AAAAAAAAAAAAAAAAAAAAAA");
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toContain('meshlens: No snapshot with id "AAAAAAAAAAAAAAAAAAAAAA".');
+    // New ids never start with "-"; "--" passes one that does (stored before) as an id, not an option.
+    const dashed = await meshlens("diff", "--", "-AAAAAAAAAAAAAAAAAAAAA", v1);
+    expect(dashed.code, dashed.stderr).toBe(2);
+    expect(dashed.stderr).toContain('meshlens: No snapshot with id "-AAAAAAAAAAAAAAAAAAAAA".');
     const staging = await importVersion(SHOP_V2, "shop v2", "staging");
     const clusters = await meshlens("diff", v1, staging);
-    expect(clusters.code).toBe(2);
+    expect(clusters.code, clusters.stderr).toBe(2);
     expect(clusters.stderr).toContain('meshlens: Cannot compare snapshots of different clusters: "prod" and "staging".');
   }, 120_000);
 });

@@ -38,7 +38,7 @@ describe("meshlens report", () => {
     const { id } = await seedDemo();
     const out = join(dir, "audit.pdf");
     const result = await report([id, "--out", out]);
-    expect(result.code).toBe(0);
+    expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(`Rendering the report of snapshot ${id} with Chromium...`);
     expect(result.stderr).toMatch(new RegExp(`Wrote ${out}: \\d+ pages, \\d+ KiB\\.`));
@@ -47,12 +47,12 @@ describe("meshlens report", () => {
 
   it("says what is wrong for an unknown id, and for a missing Chromium (exit 2)", async () => {
     const unknown = await report(["AAAAAAAAAAAAAAAAAAAAAA", "--out", join(dir, "x.pdf")]);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code, unknown.stderr).toBe(2);
     expect(unknown.stderr).toContain('meshlens: No snapshot with id "AAAAAAAAAAAAAAAAAAAAAA".');
 
     const { id } = await seedDemo();
     const noBrowser = await report([id, "--out", join(dir, "y.pdf")], { CHROMIUM_PATH: "/nonexistent/chromium" });
-    expect(noBrowser.code).toBe(2);
+    expect(noBrowser.code, noBrowser.stderr).toBe(2);
     expect(noBrowser.stderr).toContain("meshlens: Cannot render the PDF report: no Chromium at /nonexistent/chromium. Install chromium (apt-get install chromium) or set CHROMIUM_PATH.");
   }, 120_000);
 });

@@ -1,16 +1,16 @@
 import "server-only";
-import { randomBytes } from "node:crypto";
 import { AppError } from "@/lib/domain/errors";
 import { countSnapshot, type Snapshot } from "@/lib/domain/model";
 import { db } from "@/lib/server/db/client";
 import type { Snapshot as SnapshotRow } from "@/lib/server/db/generated/client";
 import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
+import { randomId } from "../random-id";
 import { contentHash } from "./content-hash";
 
 export type { SnapshotPage, SnapshotSummary };
 
 /** 128 random bits, base64url: opaque and unguessable. */
-export const newSnapshotId = () => randomBytes(16).toString("base64url");
+export const newSnapshotId = () => randomId(16);
 
 /** Snapshot ids are 22 base64url characters; anything else cannot exist. */
 export const isSnapshotId = (id: string) => /^[A-Za-z0-9_-]{22}$/.test(id);
