@@ -57,6 +57,13 @@ async function readJson(response: Response): Promise<unknown> {
   return new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).json();
 }
 
+/**
+ * For bodies the server gzips once per snapshot (lib/server/prepared-json.ts): megabytes of JSON,
+ * inflated here rather than compressed on every request.
+ */
+const acceptGzip = (): Record<string, string> =>
+  typeof DecompressionStream === "function" ? { accept: "application/gzip, application/json;q=0.9" } : {};
+
 /** Snapshots per page of the list. */
 export const SNAPSHOTS_PAGE_SIZE = 50;
 
@@ -77,7 +84,7 @@ export const snapshotsQuery = () =>
 export const snapshotViewQuery = (id: string) =>
   queryOptions({
     queryKey: ["snapshots", "view", id] as const,
-    queryFn: () => apiFetch<SnapshotViewResponse>(`/api/snapshots/${encodeURIComponent(id)}/view`),
+    queryFn: () => apiFetch<SnapshotViewResponse>(`/api/snapshots/${encodeURIComponent(id)}/view`, { headers: acceptGzip() }),
     staleTime: Infinity,
   });
 
@@ -110,11 +117,7 @@ export interface CaptureStarted {
 export const snapshotGraphQuery = (id: string) =>
   queryOptions({
     queryKey: ["snapshots", id, "graph"] as const,
-    // Gzipped once on the server and inflated here: megabytes of JSON, not compressed per request.
-    queryFn: () =>
-      apiFetch<SnapshotGraph>(`/api/snapshots/${encodeURIComponent(id)}/graph`, {
-        headers: typeof DecompressionStream === "function" ? { accept: "application/gzip, application/json;q=0.9" } : {},
-      }),
+    queryFn: () => apiFetch<SnapshotGraph>(`/api/snapshots/${encodeURIComponent(id)}/graph`, { headers: acceptGzip() }),
     staleTime: Infinity,
   });
 

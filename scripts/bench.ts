@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: performance figures on this machine, one per line:
  * `name: value unit (target: ...)`. Uses a throwaway embedded PostgreSQL (or BENCH_DATABASE_URL).
+ * `npm run bench -- viewers report` runs only those groups (see GROUPS).
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
@@ -26,6 +27,15 @@ const WORKLOADS = 5000;
 const POLICIES = 2000;
 
 const figure = benchFigure;
+
+const GROUPS = ["engine", "analyze", "diff", "growth", "store", "capture", "graph", "report", "viewers"] as const;
+const asked = process.argv.slice(2);
+const unknownGroup = asked.find((a) => !(GROUPS as readonly string[]).includes(a));
+if (unknownGroup) {
+  console.error(`bench: unknown group "${unknownGroup}"; the groups are ${GROUPS.join(", ")}.`);
+  process.exit(2);
+}
+const wanted = (group: (typeof GROUPS)[number]) => asked.length === 0 || asked.includes(group);
 
 /** A generated cluster, read as the importer reads it (the YAML text is not kept). */
 const generatedCluster = (options: Parameters<typeof generateManifests>[0]) => readManifests([{ path: "generated.yaml", content: generateManifests(options) }]);
@@ -64,7 +74,7 @@ function engineFigure(workloads: number, policies: number, target: string) {
   console.log(`  (${pairs} allowed workload pairs of ${read.workloads.length * (read.workloads.length - 1)})`);
 }
 
-engineFigure(1000, 300, "<= 0.3 s");
+if (wanted("engine")) engineFigure(1000, 300, "<= 0.3 s");
 
 /**
  * At 10,000 workloads the answer is kept compact: per workload, its rules with the workloads
@@ -98,9 +108,9 @@ function compactEngineFigures() {
   figure("engine-compact-one-workload-peers", (performance.now() - t1) / sample, "ms", "<= 1 ms");
 }
 
-compactEngineFigures();
-analyzeFigures(figure);
-diffFigures(figure);
+if (wanted("engine")) compactEngineFigures();
+if (wanted("analyze")) analyzeFigures(figure);
+if (wanted("diff")) diffFigures(figure);
 
 /**
  * How the compact answer grows: with workloads (policies at 30% of them), then with policies
@@ -141,7 +151,7 @@ function growthFigure(workloads: number, policies: number) {
   }
 }
 
-growthFigures();
+if (wanted("growth")) growthFigures();
 
 const dataDir = await mkdtemp(join(tmpdir(), "meshlens-bench-"));
 const database = process.env.BENCH_DATABASE_URL
@@ -151,6 +161,19 @@ try {
   await migrateDatabase(database.url);
   connectDb(database.url);
 
+  if (wanted("store")) await storeFigures();
+  if (wanted("capture")) await captureFigures(figure);
+  if (wanted("graph")) await graphFigures(figure, database.url);
+  if (wanted("report")) await reportFigures(figure);
+  if (wanted("viewers")) await viewersFigures(figure, database.url);
+} finally {
+  await disconnectDb();
+  await database.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+/** Storing a generated cluster, and loading it back for its page. */
+async function storeFigures() {
   const yaml = generateManifests({ workloads: WORKLOADS, policies: POLICIES, namespaces: 100 });
   console.log(`input: ${WORKLOADS} workloads (Deployments + Services), ${POLICIES} policies, ${(yaml.length / 2 ** 20).toFixed(1)} MiB of YAML`);
 
@@ -172,13 +195,4 @@ try {
     loads.push((performance.now() - t0) / 1000);
   }
   figure("load-snapshot-page-5000-workloads", median(loads), "s", "<= 0.5 s");
-
-  await captureFigures(figure);
-  await graphFigures(figure, database.url);
-  await reportFigures(figure);
-  await viewersFigures(figure, database.url);
-} finally {
-  await disconnectDb();
-  await database.stop();
-  await rm(dataDir, { recursive: true, force: true });
 }

@@ -1,6 +1,4 @@
-import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import type { Metadata } from "next";
-import { snapshotViewQuery } from "@/components/queries";
 import { mayEdit } from "@/lib/domain/auth/roles";
 import { currentPrincipal } from "@/lib/server/auth/principal";
 import { loadSnapshotView } from "./load";
@@ -24,19 +22,21 @@ export default async function SnapshotPage({ params }: Props) {
   // Share-link visitors see the snapshot only; editors may delete and share.
   const shared = principal?.kind === "share";
   const canEdit = mayEdit(principal);
-  // The tables are interactive, so they read the view through react-query; seed it here so the
-  // browser does not fetch again what the server just loaded.
-  const queryClient = new QueryClient();
-  queryClient.setQueryData(snapshotViewQuery(id).queryKey, view);
+  const counts = {
+    findings: view.findings.length,
+    namespaces: view.namespaces.length,
+    workloads: view.workloads.length,
+    services: view.services.length,
+    policies: view.policies.length,
+    traffic: view.traffic.length,
+  };
 
   return (
     <>
       <SnapshotHeader view={view} canEdit={canEdit} shared={shared} />
       <SnapshotFigures figures={view.figures} />
       <SnapshotNotes warnings={view.warnings} coverageGaps={view.coverageGaps} telemetry={view.telemetry} />
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <SnapshotTables id={id} />
-      </HydrationBoundary>
+      <SnapshotTables id={id} counts={counts} />
       {!shared && <ShareLinksPanel id={id} canEdit={canEdit} />}
     </>
   );

@@ -7,7 +7,7 @@ import "server-only";
  */
 import { isRole, type Principal, type Role } from "@/lib/domain/auth/roles";
 import { env } from "@/lib/env";
-import { db } from "@/lib/server/db/client";
+import { db, sql } from "@/lib/server/db/client";
 import { hashSecret, newId, newSecret } from "./secrets";
 
 export const SESSION_COOKIE = "meshlens_session";
@@ -36,17 +36,23 @@ export async function createSession(userId: string): Promise<{ token: string; ex
 /** The signed-in user of a session cookie, or null when it is unknown, idle too long or expired. */
 export async function sessionPrincipal(token: string, now = new Date()): Promise<Principal | null> {
   const id = hashSecret(token);
-  const session = await db().session.findUnique({ where: { id }, include: { user: true } });
+  // Every request's query: plain SQL, prepared once per connection (see sql()).
+  const { rows } = await sql().query<{ userId: string; name: string; role: string; expiresAt: Date; lastSeenAt: Date }>({
+    name: "session-principal",
+    text: 'SELECT s."userId", s."expiresAt", s."lastSeenAt", u.name, u.role FROM "Session" s JOIN "User" u ON u.id = s."userId" WHERE s.id = $1',
+    values: [id],
+  });
+  const session = rows[0];
   if (!session) return null;
   const idleMs = env().MESHLENS_SESSION_IDLE_MINUTES * 60_000;
-  if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > idleMs || !isRole(session.user.role)) {
+  if (session.expiresAt <= now || now.getTime() - session.lastSeenAt.getTime() > idleMs || !isRole(session.role)) {
     await db().session.deleteMany({ where: { id } });
     return null;
   }
   if (now.getTime() - session.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
     await db().session.updateMany({ where: { id }, data: { lastSeenAt: now } });
   }
-  return { kind: "user", userId: session.userId, name: session.user.name, role: session.user.role };
+  return { kind: "user", userId: session.userId, name: session.name, role: session.role };
 }
 
 /** Ends a session (sign-out). */

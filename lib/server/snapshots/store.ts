@@ -1,7 +1,7 @@
 import "server-only";
 import { AppError } from "@/lib/domain/errors";
 import { countSnapshot, type Snapshot } from "@/lib/domain/model";
-import { db } from "@/lib/server/db/client";
+import { db, sql } from "@/lib/server/db/client";
 import type { Snapshot as SnapshotRow } from "@/lib/server/db/generated/client";
 import type { SnapshotPage, SnapshotSummary } from "@/lib/domain/snapshot/summary";
 import { randomId } from "../random-id";
@@ -60,16 +60,20 @@ export async function listSnapshots(options: { limit: number; cursor?: string })
 
 /** The other snapshots of one cluster, newest capture first: what a snapshot can be compared with. */
 export async function listClusterSnapshots(cluster: string, options: { except: string; limit: number }): Promise<SnapshotSummary[]> {
-  const rows = await db().snapshot.findMany({
-    where: { cluster, id: { not: options.except } },
-    orderBy: [{ capturedAt: "desc" }, { id: "desc" }],
-    take: options.limit,
+  // On every snapshot page: plain SQL (see sql()).
+  const { rows } = await sql().query<SnapshotRow>({
+    name: "cluster-snapshots",
+    text: 'SELECT * FROM "Snapshot" WHERE cluster = $1 AND id <> $2 ORDER BY "capturedAt" DESC, id DESC LIMIT $3',
+    values: [cluster, options.except, options.limit],
   });
   return rows.map(toSummary);
 }
 
+/** Read on every request for a snapshot's page or data (it says whether it still exists): plain SQL. */
 export async function getSnapshotSummary(id: string): Promise<SnapshotSummary> {
-  const row = isSnapshotId(id) ? await db().snapshot.findUnique({ where: { id } }) : null;
+  const row = isSnapshotId(id)
+    ? (await sql().query<SnapshotRow>({ name: "snapshot-summary", text: 'SELECT * FROM "Snapshot" WHERE id = $1', values: [id] })).rows[0]
+    : undefined;
   if (!row) throw notFound(id);
   return toSummary(row);
 }
