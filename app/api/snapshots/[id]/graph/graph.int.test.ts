@@ -4,6 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import type { SnapshotGraph } from "@/lib/domain/graph/model";
 import { disconnectDb } from "@/lib/server/db/client";
 import { seedDemo } from "@/lib/server/demo";
+import { deleteSnapshot } from "@/lib/server/snapshots/store";
 import { connectTestDatabase, emptyDatabase } from "@/lib/server/testing/database";
 import { GET } from "./route";
 
@@ -38,6 +39,9 @@ describe("GET /api/snapshots/{id}/graph", () => {
     const zipped = await GET(new Request(`http://127.0.0.1/api/snapshots/${id}/graph`, { headers: { accept: "application/gzip, application/json;q=0.9" } }), { params: Promise.resolve({ id }) });
     expect(zipped.headers.get("content-type")).toBe("application/gzip");
     expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString("utf8")).toBe(JSON.stringify(graph));
+    // Deleted by another server process (this one's cache still holds the graph): gone here too.
+    await deleteSnapshot(id);
+    expect((await call(id)).status).toBe(404);
   });
 
   it("answers 404 for a snapshot that does not exist", async () => {
