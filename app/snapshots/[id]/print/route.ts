@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "@/lib/server/http";
 import { REPORT_CSP, snapshotReportHtml } from "@/lib/server/report";
 import { requesterName } from "@/lib/server/auth/principal";
@@ -7,11 +6,10 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 type Context = { params: Promise<{ id: string }> };
-const Params = z.object({ id: z.string().min(1).max(100) });
 
 /** The audit report as the HTML page the PDF is printed from, to read or print in a browser. */
 export const GET = route(async (request, { params }: Context) => {
-  const { id } = Params.parse(await params);
+  const { id } = await params;
   const html = await snapshotReportHtml(id, { generatedBy: await requesterName(request) });
   return new Response(html, {
     headers: {

@@ -8,12 +8,11 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-const Params = z.object({ id: z.string().min(1).max(100) });
 const Query = z.object({ format: z.enum(["json", "sarif"]).default("json") });
 
 /** A snapshot's findings: `{summary, findings}` as `meshlens analyze --format json` prints, or `?format=sarif`. */
 export const GET = route(async (request, { params }: Context) => {
-  const { id } = Params.parse(await params);
+  const { id } = await params;
   const { format } = Query.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { snapshot } = await getSnapshot(id);
   if (format === "sarif") {

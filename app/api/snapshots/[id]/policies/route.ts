@@ -8,8 +8,6 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-const Params = z.object({ id: z.string().min(1).max(100) });
-
 /** `ref` is a policy id as the snapshot writes it: `namespace/name[Kind]`. */
 const PolicyRef = z
   .string({ error: "pass ?ref=<policy id like namespace/name[Kind]>" })
@@ -19,7 +17,7 @@ const PolicyQuery = z.object({ ref: PolicyRef });
 
 /** One policy of a snapshot, verbatim: `?ref=namespace/name[Kind]` -> `{ policy }`. */
 export const GET = route(async (request, { params }: Context) => {
-  const { id } = Params.parse(await params);
+  const { id } = await params;
   const { ref } = PolicyQuery.parse({ ref: new URL(request.url).searchParams.get("ref") ?? undefined });
   const { snapshot } = await getSnapshot(id);
   const policy = snapshot.policies.find((p) => p.id === ref);

@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "@/lib/server/http";
 import { snapshotReportPdf } from "@/lib/server/report";
 import { requesterName } from "@/lib/server/auth/principal";
@@ -7,11 +6,10 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 type Context = { params: Promise<{ id: string }> };
-const Params = z.object({ id: z.string().min(1).max(100) });
 
 /** The snapshot's audit report as a PDF download (rendered by headless Chromium; takes seconds). */
 export const GET = route(async (request, { params }: Context) => {
-  const { id } = Params.parse(await params);
+  const { id } = await params;
   const report = await snapshotReportPdf(id, { generatedBy: await requesterName(request) });
   return new Response(Buffer.from(report.pdf), {
     headers: {

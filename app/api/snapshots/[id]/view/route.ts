@@ -1,4 +1,3 @@
-import { z } from "zod";
 import { route } from "@/lib/server/http";
 import { preparedJsonResponse } from "@/lib/server/prepared-json";
 import { preparedSnapshotView } from "@/lib/server/snapshots/view-cache";
@@ -7,10 +6,8 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-const Params = z.object({ id: z.string().min(1).max(100) });
-
 /** What the snapshot page shows: the table rows (no verbatim policies) and the summary; gzipped when accepted. */
 export const GET = route(async (request, { params }: Context) => {
-  const { id } = Params.parse(await params);
+  const { id } = await params;
   return preparedJsonResponse(request, await preparedSnapshotView(id));
 });

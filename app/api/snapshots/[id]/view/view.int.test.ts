@@ -36,5 +36,7 @@ describe("GET /api/snapshots/{id}/view", () => {
     // The body is cached, but every request reads the summary row: a deleted snapshot is gone.
     await deleteSnapshot(id);
     expect((await call(id)).status).toBe(404);
+    // Anything that is not a snapshot id is one that does not exist (the store checks the form).
+    expect((await call("x".repeat(500))).status).toBe(404);
   });
 });
